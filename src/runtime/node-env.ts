@@ -14,13 +14,40 @@ export function readEnv(): Env {
 // requests' NETRC_FILES: both names on every platform, the first that exists is used.
 const NETRC_FILES = ['.netrc', '_netrc'];
 
+// Creating a file bumps its directory's mtime. A home directory whose mtime was already more than this
+// old when it was last found without a .netrc, and is unchanged since, still has none: one stat per
+// request instead of one per name. The margin covers the coarsest file timestamps (FAT's 2 s).
+const SETTLED_MS = 5_000;
+const homesWithoutNetrc = new Map<string, number>();
+
+type Stat = import('node:fs').Stats;
+
+/** The .netrc to read and its stat: `$NETRC` alone when it is set (`~/` expanded), else ~/.netrc, else ~/_netrc. */
+function findNetrc(env: Env): [path: string, stat: Stat | undefined] | undefined {
+  const named = env['NETRC'];
+  if (named !== undefined) {
+    const path = named.replace(/^~(?=$|[\\/])/, () => homedir());
+    return [path, statSync(path, { throwIfNoEntry: false })];
+  }
+  const home = homedir();
+  const checked = Date.now();
+  const dir = statSync(home, { throwIfNoEntry: false });
+  if (!dir) return undefined;
+  if (homesWithoutNetrc.get(home) === dir.mtimeMs) return undefined;
+  for (const name of NETRC_FILES) {
+    const path = join(home, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat) return [path, stat];
+  }
+  if (checked - dir.mtimeMs > SETTLED_MS) homesWithoutNetrc.set(home, dir.mtimeMs);
+  else homesWithoutNetrc.delete(home);
+  return undefined;
+}
+
 /** The .netrc requests would read: `$NETRC` alone when it is set (`~/` expanded), else ~/.netrc, else ~/_netrc. */
 export function netrcPath(env: Env = process.env): string | undefined {
   try {
-    const named = env['NETRC'];
-    if (named !== undefined) return named.replace(/^~(?=$|[\\/])/, () => homedir());
-    const home = homedir();
-    return NETRC_FILES.map((name) => join(home, name)).find((path) => statSync(path, { throwIfNoEntry: false }) !== undefined);
+    return findNetrc(env)?.[0];
   } catch {
     return undefined;
   }
@@ -30,10 +57,12 @@ interface CachedNetrc { mtimeMs: number; size: number; text: string; entries: Ne
 const cache = new Map<string, CachedNetrc>();
 
 function load(env: Env): CachedNetrc | undefined {
-  const path = netrcPath(env);
-  if (path === undefined) return undefined;
+  let path: string | undefined;
   try {
-    const stat = statSync(path, { throwIfNoEntry: false });
+    const found = findNetrc(env);
+    if (!found) return undefined;
+    const [where, stat] = found;
+    path = where;
     if (!stat?.isFile()) return undefined;
     const hit = cache.get(path);
     if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit;
@@ -48,7 +77,7 @@ function load(env: Env): CachedNetrc | undefined {
     cache.set(path, loaded);
     return loaded;
   } catch {
-    cache.delete(path);
+    if (path !== undefined) cache.delete(path);
     return undefined;
   }
 }

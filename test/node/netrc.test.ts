@@ -119,6 +119,23 @@ describe('node-env', () => {
     expect(readNetrcAuth('https://h/')).toEqual(['dot', 's']);
   });
 
+  it('a ~/.netrc created in a home that had none for a while is read at once (the lookup remembers settled homes)', async () => {
+    delete process.env['NETRC'];
+    const home = mkdtempSync(join(dir, 'home-'));
+    process.env['HOME'] = home;
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(home, longAgo, longAgo);
+    expect(readNetrcAuth(`${base}/`)).toBeUndefined();
+    expect((await get(`${base}/basic-auth/u/p`)).statusCode).toBe(401); // asked twice: the second answer is remembered
+    writeFileSync(join(home, '.netrc'), 'machine 127.0.0.1 login u password p\n');
+    const r = await get(`${base}/basic-auth/u/p`);
+    expect(r.statusCode).toBe(200);
+    rmSync(join(home, '.netrc'));
+    expect(readNetrcAuth(`${base}/`)).toBeUndefined();
+    writeFileSync(join(home, '_netrc'), 'machine 127.0.0.1 login u password p\n');
+    expect(readNetrcAuth(`${base}/`)).toEqual(['u', 'p']);
+  });
+
   it('a set but missing NETRC is not replaced by ~/.netrc (requests)', () => {
     process.env['HOME'] = dir;
     writeNetrc('machine h login dot password s\n', '.netrc');
