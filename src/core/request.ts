@@ -44,14 +44,14 @@ export class PreparedRequest {
   /** The encoded body (a string set by hand is sent as UTF-8). */
   body: BodyValue | null = null;
   hooks: Hooks = { request: [], response: [], retry: [] };
-  /** The auth applied, kept so a redirect to the same origin and a challenge can use it again. */
-  auth: AuthBase | undefined;
   /** Cookies given for this call only (null: do not send the jar's); sent while the origin stays the same. */
   cookies: Readonly<Record<string, string | null>> = {};
+  // A private field: never enumerated, so no log or serializer walks into the credentials.
+  #auth: AuthBase | undefined;
 
-  constructor() {
-    Object.defineProperty(this, 'auth', { enumerable: false, writable: true });
-  }
+  /** The auth applied, kept so a redirect to the same origin and a challenge can use it again. */
+  get auth(): AuthBase | undefined { return this.#auth; }
+  set auth(auth: AuthBase | undefined) { this.#auth = auth; }
 
   /** False when the body is a one-shot stream that cannot be sent again (redirect, retry). */
   get isReplayable(): boolean {

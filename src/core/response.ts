@@ -13,14 +13,33 @@ const REDIRECT_CODES = [301, 302, 303, 307, 308];
 export type BodyErrorMapper = (error: unknown, response: Response) => Error;
 
 /**
+ * A response body an adapter hands over without a platform Response (the Node transport): reading a
+ * small body whole skips the web stream and the platform Response, which cost more than the rest of a
+ * request's own work.
+ */
+export interface BodySource {
+  /** The body as a web stream; asked at most once, and then the only way the body is read. */
+  stream(): ReadableStream<Uint8Array>;
+  /** The whole body; asked at most once, instead of `stream()`. */
+  all(): Promise<Uint8Array>;
+  /** Stops the body and frees the connection; a no-op once the body has been read. */
+  cancel(): void;
+}
+
+/** A response as an adapter may give it instead of a platform Response. */
+export interface ResponseParts {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  /** null for a response without content (HEAD, 204, 304). */
+  body: BodySource | null;
+}
+
+/**
  * A response, as in requests: status, headers, final URL, history, timing, and a body that is loaded
  * before the call resolves (unless `stream: true`), so `content`, `text` and `json()` are synchronous.
  */
 export class Response {
-  /** The platform Response underneath. */
-  readonly raw: FetchResponse;
-  /** The PreparedRequest actually sent. */
-  request: PreparedRequest;
   /** Responses of the redirects followed, oldest first. */
   history: Response[] = [];
   /** Milliseconds from sending the request until the headers arrived. */
@@ -29,31 +48,53 @@ export class Response {
   next: PreparedRequest | undefined;
   /** How many times the request was sent again by the retry policy. */
   retries = 0;
-  private body: Uint8Array | undefined;
-  private keptCookies: Record<string, string> | undefined;
-  private explicitEncoding: string | null | undefined;
-  private readonly onProgress: ProgressCallback | undefined;
-  private readonly mapBodyError: BodyErrorMapper;
+  // Private fields: never enumerated, so no log or serializer walks into the request's credentials.
+  #raw: FetchResponse | undefined;
+  #parts: ResponseParts | undefined;
+  #request: PreparedRequest;
+  #body: Uint8Array | undefined;
+  #sourceUsed = false;
+  #keptCookies: Record<string, string> | undefined;
+  #explicitEncoding: string | null | undefined;
+  readonly #onProgress: ProgressCallback | undefined;
+  readonly #mapBodyError: BodyErrorMapper;
 
-  constructor(raw: FetchResponse, request: PreparedRequest, init: { elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined }) {
-    this.raw = raw;
-    this.request = request;
+  constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: { elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined }) {
+    if (isPlatformResponse(raw)) this.#raw = raw;
+    else this.#parts = raw;
+    this.#request = request;
     this.elapsed = init.elapsed;
-    this.onProgress = init.onDownloadProgress;
-    this.mapBodyError = init.mapBodyError ?? ((error) => error as Error);
-    for (const key of ['raw', 'request', 'body', 'onProgress', 'mapBodyError', 'explicitEncoding', 'keptCookies']) {
-      Object.defineProperty(this, key, { enumerable: false, writable: true });
-    }
+    this.#onProgress = init.onDownloadProgress;
+    this.#mapBodyError = init.mapBodyError ?? ((error) => error as Error);
   }
 
-  get statusCode(): number { return this.raw.status; }
+  /**
+   * The platform Response underneath. Where the adapter gave parts (Node), it is made at first use: its
+   * body is what is left to read, or the loaded bytes.
+   */
+  get raw(): FetchResponse {
+    if (!this.#raw) {
+      const parts = this.#parts!;
+      const source = this.#sourceUsed ? null : parts.body;
+      const body = parts.body === null ? null : (this.#body as BodyInit | undefined) ?? source?.stream() ?? null;
+      this.#raw = platformResponse(parts.status, parts.statusText, parts.headers, body);
+      this.#parts = undefined;
+    }
+    return this.#raw;
+  }
+
+  /** The PreparedRequest actually sent. */
+  get request(): PreparedRequest { return this.#request; }
+  set request(request: PreparedRequest) { this.#request = request; }
+
+  get statusCode(): number { return this.#parts?.status ?? this.raw.status; }
   /** The reason phrase the server sent (`OK`, `Not Found`). */
-  get reason(): string { return this.raw.statusText; }
+  get reason(): string { return this.#parts?.statusText ?? this.raw.statusText; }
   /** True when the status is below 400, as in requests (so 3xx is ok, unlike fetch). */
-  get ok(): boolean { return this.raw.status < 400; }
-  get headers(): Headers { return this.raw.headers; }
+  get ok(): boolean { return this.statusCode < 400; }
+  get headers(): Headers { return this.#parts?.headers ?? this.raw.headers; }
   /** The final URL, after redirects. */
-  get url(): string { return this.raw.url || this.request.url; }
+  get url(): string { return this.#raw?.url || this.#request.url; }
   /** True for a 301/302/303/307/308 with a Location. */
   get isRedirect(): boolean { return this.headers.has('location') && REDIRECT_CODES.includes(this.statusCode); }
   /** True for a 301/308 with a Location. */
@@ -63,9 +104,9 @@ export class Response {
    * Cookies this response set, `{ name: value }`: what the session's jar kept from it (refused, deleted and
    * expired ones left out), or, without a jar, what its Set-Cookie headers say.
    */
-  set cookies(kept: Record<string, string>) { this.keptCookies = kept; }
+  set cookies(kept: Record<string, string>) { this.#keptCookies = kept; }
   get cookies(): Record<string, string> {
-    if (this.keptCookies) return this.keptCookies;
+    if (this.#keptCookies) return this.#keptCookies;
     const cookies: Record<string, string> = {};
     for (const line of this.headers.getSetCookie?.() ?? []) {
       const pair = line.split(';', 1)[0]!;
@@ -80,19 +121,19 @@ export class Response {
 
   /** The encoding `text` uses: set it to decode differently. From the Content-Type, ISO-8859-1 for text/* without one. */
   get encoding(): string | null {
-    return this.explicitEncoding !== undefined ? this.explicitEncoding : encodingFromContentType(this.headers.get('content-type'));
+    return this.#explicitEncoding !== undefined ? this.#explicitEncoding : encodingFromContentType(this.headers.get('content-type'));
   }
-  set encoding(value: string | null) { this.explicitEncoding = value; }
+  set encoding(value: string | null) { this.#explicitEncoding = value; }
 
   /** The encoding guessed from the bytes. */
   get apparentEncoding(): string { return detectEncoding(this.content); }
 
   /** The body bytes. */
   get content(): Uint8Array {
-    if (this.body === undefined) {
+    if (this.#body === undefined) {
       throw new RequestError(`The body of ${this.describe()} is not loaded (stream: true): await response.read() first, or iterate iterContent()`, { response: this });
     }
-    return this.body;
+    return this.#body;
   }
 
   /** The body decoded with `encoding` (or `apparentEncoding` when there is none). */
@@ -109,7 +150,7 @@ export class Response {
   json<S extends StandardSchemaV1>(schema: S): InferOutput<S>;
   json(schema?: StandardSchemaV1): unknown {
     // RFC 8259: JSON is UTF-8 unless the Content-Type (or the user) names another charset.
-    const declared = this.explicitEncoding || parseContentType(this.headers.get('content-type')).params['charset'];
+    const declared = this.#explicitEncoding || parseContentType(this.headers.get('content-type')).params['charset'];
     const text = declared ? this.text : decode(this.content, 'utf-8');
     let value: unknown;
     try {
@@ -147,7 +188,19 @@ export class Response {
 
   /** Loads the body (once); needed before `content`/`text`/`json()` on a `stream: true` response. */
   async read(): Promise<this> {
-    if (this.body !== undefined) return this;
+    if (this.#body !== undefined) return this;
+    const source = this.#parts?.body;
+    if (source && !this.#sourceUsed && !this.#onProgress) {
+      // The whole body in one piece: no stream, no platform Response (see BodySource).
+      this.#sourceUsed = true;
+      try {
+        this.#body = await source.all();
+      } catch (error) {
+        throw this.#mapBodyError(error, this);
+      }
+      return this;
+    }
+    if (this.#parts && !source) { this.#body = new Uint8Array(0); return this; }
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of this.rawChunks()) {
@@ -159,14 +212,14 @@ export class Response {
       let offset = 0;
       for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.byteLength; }
     }
-    this.body = body;
+    this.#body = body;
     return this;
   }
 
   /** The body in chunks of exactly `chunkSize` bytes (the last may be shorter); without a size, as they arrive. */
   async *iterContent(chunkSize?: number): AsyncGenerator<Uint8Array> {
     if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) throw new TypeError('errand: chunkSize must be a positive integer');
-    const source = this.body !== undefined ? [this.body] : this.rawChunks();
+    const source = this.#body !== undefined ? [this.#body] : this.rawChunks();
     if (!chunkSize) { for await (const chunk of source) if (chunk.byteLength) yield chunk; return; }
     let pending: Uint8Array = new Uint8Array(0);
     for await (const chunk of source) {
@@ -197,7 +250,15 @@ export class Response {
 
   /** Releases the connection without reading the rest of the body. */
   async close(): Promise<void> {
-    if (this.body === undefined && this.raw.body && !this.raw.bodyUsed) await this.raw.body.cancel().catch(() => {});
+    if (this.#body !== undefined) return;
+    if (this.#parts) {
+      if (this.#parts.body && !this.#sourceUsed) {
+        this.#sourceUsed = true;
+        this.#parts.body.cancel();
+      }
+    } else if (this.raw.body && !this.raw.bodyUsed) {
+      await this.raw.body.cancel().catch(() => {});
+    }
   }
 
   toString(): string { return `<Response [${this.statusCode}]>`; }
@@ -216,9 +277,9 @@ export class Response {
   }
 
   private async *rawChunks(): AsyncGenerator<Uint8Array> {
+    if (this.#sourceUsed || this.raw.bodyUsed) throw new RequestError(`The body of ${this.describe()} was already consumed`, { response: this });
     const stream = this.raw.body;
     if (!stream) return;
-    if (this.raw.bodyUsed) throw new RequestError(`The body of ${this.describe()} was already consumed`, { response: this });
     const length = Number(this.headers.get('content-length'));
     // With a Content-Encoding the header counts compressed bytes, so no total can be given.
     const total = this.headers.has('content-encoding') || !(length >= 0) || !this.headers.has('content-length') ? undefined : length;
@@ -231,11 +292,11 @@ export class Response {
         try {
           result = await reader.read();
         } catch (error) {
-          throw this.mapBodyError(error, this);
+          throw this.#mapBodyError(error, this);
         }
         if (result.done) { finished = true; break; }
         loaded += result.value.byteLength;
-        this.onProgress?.(total === undefined ? { loaded } : { loaded, total, percent: total ? (loaded / total) * 100 : 100 });
+        this.#onProgress?.(total === undefined ? { loaded } : { loaded, total, percent: total ? (loaded / total) * 100 : 100 });
         yield result.value;
       }
     } finally {
@@ -244,6 +305,23 @@ export class Response {
       else await reader.cancel().catch(() => {});
     }
   }
+}
+
+function isPlatformResponse(value: FetchResponse | ResponseParts): value is FetchResponse {
+  return typeof (value as FetchResponse).arrayBuffer === 'function';
+}
+
+/** A platform Response that keeps any status and reason a server sent (the constructor allows only 200–599 and token-like reasons). */
+export function platformResponse(status: number, statusText: string, headers: Headers, body: BodyInit | null): FetchResponse {
+  const fits = status >= 200 && status <= 599;
+  let raw: FetchResponse;
+  try {
+    raw = new globalThis.Response(body, { status: fits ? status : 200, statusText, headers });
+  } catch {
+    raw = new globalThis.Response(body, { status: fits ? status : 200, headers });
+  }
+  if (!fits) Object.defineProperty(raw, 'status', { value: status });
+  return raw;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

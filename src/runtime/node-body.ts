@@ -3,6 +3,8 @@
 // decodes gzip, deflate, br (and zstd where node:zlib has it) itself, as Node's fetch would.
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
+import type { BodySource } from '../core/response.ts';
+import type { BodyChannel } from './node-body-channel.ts';
 
 type Bytes = ReadableStream<Uint8Array>;
 
@@ -60,6 +62,68 @@ function createDecoder(coding: string): Transform | undefined {
     case 'zstd': return createZstd?.();
     default: return undefined;
   }
+}
+
+type OneShot = (buffer: Uint8Array, options: object, callback: (error: Error | null, result: Buffer) => void) => void;
+
+const zstdWhole = (zlib as { zstdDecompress?: OneShot }).zstdDecompress;
+
+function wholeDecoder(coding: string, first: number): OneShot | undefined {
+  switch (coding) {
+    case 'gzip': case 'x-gzip': return zlib.gunzip as OneShot;
+    case 'deflate': return ((first & 0x0f) === 0x08 ? zlib.inflate : zlib.inflateRaw) as OneShot;
+    case 'br': return zlib.brotliDecompress as OneShot;
+    case 'zstd': return zstdWhole;
+    default: return undefined;
+  }
+}
+
+/** The codings to undo, last applied first; undefined when there is nothing errand can undo. */
+function codingsToUndo(contentEncoding: string | null): string[] | undefined {
+  if (!contentEncoding) return undefined;
+  const codings = contentEncoding.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity').reverse();
+  if (!codings.length || !codings.every((coding) => wholeDecoder(coding, 0x08))) return undefined;
+  return codings;
+}
+
+/** The whole body decoded in one go, with the same leniency as the streaming decoders. */
+async function decodeWhole(body: Uint8Array, codings: string[]): Promise<Uint8Array> {
+  for (const coding of codings) {
+    if (body.byteLength === 0) return body;
+    const decoder = wholeDecoder(coding, body[0]!)!;
+    const options = coding === 'br' ? BROTLI_OPTIONS : ZLIB_OPTIONS;
+    body = await new Promise<Uint8Array>((resolve, reject) => decoder(body, options, (error, result) => {
+      if (error) { decodingErrors.add(error); reject(error); } else resolve(result);
+    }));
+  }
+  return body;
+}
+
+async function readAll(stream: Bytes): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) { chunks.push(read.value); size += read.value.byteLength; }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.byteLength; }
+  return body;
+}
+
+/**
+ * The body as the caller sees it: decoded for its Content-Encoding, whole or as a stream. An unknown
+ * coding leaves the body as it is (requests does the same), so the caller still gets the bytes.
+ */
+export function decodedSource(channel: BodyChannel, contentEncoding: string | null): BodySource {
+  const codings = codingsToUndo(contentEncoding);
+  if (!codings) return channel;
+  return {
+    stream: () => decodeBody(channel.stream(), contentEncoding),
+    // A body still arriving is decoded as it comes, so corrupt data fails at once, not at the end.
+    all: async () => (channel.complete ? decodeWhole(await channel.all(), codings) : readAll(decodeBody(channel.stream(), contentEncoding))),
+    cancel: () => channel.cancel(),
+  };
 }
 
 /**

@@ -1,28 +1,26 @@
 /// <reference types="node" />
-// One request through an undici Dispatcher, with the response body as a Web ReadableStream.
-// A handler of undici's own (v7 controller API) is used rather than `dispatcher.request()` because
-// request() drops the reason phrase (requests' `reason`) and wraps the body in a Node Readable that
-// would then be wrapped again as a Web stream.
+// One request through an undici Dispatcher. A handler of undici's own (v7 controller API) is used
+// rather than `dispatcher.request()` because request() drops the reason phrase (requests' `reason`)
+// and wraps the body in a Node Readable that would then be wrapped again as a Web stream.
 import type { Dispatcher } from 'undici';
+import { BodyChannel } from './node-body-channel.ts';
 
-/** The response line, headers and body stream, as they came off the socket (the body still encoded). */
+/** The response line, headers and body, as they came off the socket (the body still encoded). */
 export interface DispatchedResponse {
   status: number;
   statusText: string;
   headers: Headers;
   /** null for HEAD, 204, 205, 304 (no content, RFC 9110 §6.4.1). */
-  body: ReadableStream<Uint8Array> | null;
+  body: BodyChannel | null;
 }
 
 // Statuses whose Response may not have a body (Fetch standard, "null body status").
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
-// Up to this many unread bytes wait in the stream before undici stops reading the socket.
-const BODY_HIGH_WATER_MARK = 64 * 1024;
-
 function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
+    const value = raw[name];
     // Set-Cookie arrives as an array and stays separate values (headers.getSetCookie()).
     for (const item of Array.isArray(value) ? value : [value ?? '']) {
       try {
@@ -39,47 +37,48 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
  * Dispatches and resolves once the response headers are in. The signal aborts at any point; before
  * the headers it rejects at once, even while undici is still connecting.
  */
-export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<DispatchedResponse> {
+export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<DispatchedResponse> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
-    let body: ReadableStreamDefaultController<Uint8Array> | undefined;
+    let body: BodyChannel | undefined;
     let done = false;
     const onAbort = () => {
-      controller?.abort(signal.reason);
-      finish(signal.reason);
+      controller?.abort(signal!.reason);
+      finish(signal!.reason);
     };
     const finish = (error?: unknown) => {
       if (done) return;
       done = true;
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       if (!body) reject(error);
-      else if (error === undefined) body.close();
-      else body.error(error);
+      else if (error === undefined) body.end();
+      else body.fail(error);
     };
-    if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return reject(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     const noBody = options.method === 'HEAD';
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(started) {
         controller = started;
-        if (done) started.abort(signal.reason ?? new Error('errand: request abandoned'));
+        if (done) started.abort(signal?.reason ?? new Error('errand: request abandoned'));
       },
       onResponseStart(started, status, headers, statusText) {
         // An informational response (103 Early Hints) precedes the real one (RFC 9110 §15.2).
         if (done || (status >= 100 && status < 200 && status !== 101)) return;
-        const stream = noBody || NULL_BODY_STATUS.has(status) ? null : new ReadableStream<Uint8Array>({
-          start(c) { body = c; },
-          pull() { started.resume(); },
-          cancel(reason) { done = true; signal.removeEventListener('abort', onAbort); started.abort(reason instanceof Error ? reason : new Error('errand: body cancelled')); },
-        }, new ByteLengthQueuingStrategy({ highWaterMark: BODY_HIGH_WATER_MARK }));
-        resolve({ status, statusText: statusText ?? '', headers: toHeaders(headers), body: stream });
-        if (!stream) finish();
+        if (!noBody && !NULL_BODY_STATUS.has(status)) {
+          body = new BodyChannel(started, (reason) => {
+            if (done) return;
+            done = true;
+            signal?.removeEventListener('abort', onAbort);
+            started.abort(reason);
+          });
+        }
+        resolve({ status, statusText: statusText ?? '', headers: toHeaders(headers), body: body ?? null });
+        if (!body) finish();
       },
-      onResponseData(started, chunk) {
-        if (done || !body) return;
-        body.enqueue(chunk);
-        if ((body.desiredSize ?? 1) <= 0) started.pause();
+      onResponseData(_started, chunk) {
+        if (!done) body?.push(chunk);
       },
       onResponseEnd() {
         finish();

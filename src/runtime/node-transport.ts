@@ -7,14 +7,12 @@ import { FetchAdapter, mapBodyError } from '../core/fetch-adapter.ts';
 import type { PreparedRequest } from '../core/request.ts';
 import { Response } from '../core/response.ts';
 import { resolveVerify, selectProxy, type Env } from '../core/trust-env.ts';
-import { decodeBody, isDecodingError } from './node-body.ts';
+import { decodedSource, isDecodingError } from './node-body.ts';
 import { dispatchRequest, type DispatchedResponse } from './node-dispatch.ts';
 import { mapTransportError, type FailureContext } from './node-errors.ts';
 import { replacedFetch } from './node-intercept.ts';
 import { DispatcherPools, type PoolSettings } from './node-pool.ts';
 import { toUploadBody } from './node-upload.ts';
-
-type FetchResponse = globalThis.Response;
 
 /** Options of an UndiciAdapter. */
 export interface UndiciAdapterOptions {
@@ -111,43 +109,29 @@ export class UndiciAdapter implements Adapter {
     failure: FailureContext): Promise<Response> {
     const url = new URL(request.url);
     const upload = toUploadBody(request.body, request.headers, options.onUploadProgress);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name] = value;
-    if (upload.contentLength !== undefined) headers['content-length'] = String(upload.contentLength);
-    if (upload.contentType !== undefined) headers['content-type'] = upload.contentType;
+    const sent: Record<string, string> = {};
+    for (const [name, value] of request.headers) sent[name] = value;
+    if (upload.contentLength !== undefined) sent['content-length'] = String(upload.contentLength);
+    if (upload.contentType !== undefined) sent['content-type'] = upload.contentType;
     const read = options.timeout.read ?? 0;
     const started = Date.now();
     let dispatched: DispatchedResponse;
     try {
       dispatched = await dispatchRequest(dispatcher, {
-        origin: url.origin, path: url.pathname + url.search, method: request.method, headers, body: (upload.body ?? null) as NonNullable<Dispatcher.DispatchOptions['body']> | null,
+        origin: url.origin, path: url.pathname + url.search, method: request.method, headers: sent, body: (upload.body ?? null) as NonNullable<Dispatcher.DispatchOptions['body']> | null,
         headersTimeout: read, bodyTimeout: read,
       }, options.signal);
     } catch (error) {
       throw mapTransportError(error, failure);
     }
     const signal = options.signal;
-    return new Response(toFetchResponse(dispatched), request, {
+    const { status, statusText, headers, body } = dispatched;
+    return new Response({ status, statusText, headers, body: body && decodedSource(body, headers.get('content-encoding')) }, request, {
       elapsed: Date.now() - started,
       onDownloadProgress: options.onDownloadProgress,
-      mapBodyError: (error, response) => (isDecodingError(error) && !signal.aborted
+      mapBodyError: (error, response) => (isDecodingError(error) && !signal?.aborted
         ? new ContentDecodingError(`The body from ${redactUrl(response.url)} could not be decoded (Content-Encoding: ${response.headers.get('content-encoding')}): ${(error as { code?: string }).code ?? error}`, { response, cause: error })
         : mapBodyError(error, response, signal)),
     });
   }
-}
-
-/** The platform Response for what came off the socket, body decoded. */
-function toFetchResponse({ status, statusText, headers, body }: DispatchedResponse): FetchResponse {
-  const decoded = body && decodeBody(body, headers.get('content-encoding'));
-  // The Response constructor accepts only 200–599 and a token-like reason: keep what the server sent anyway.
-  const fits = status >= 200 && status <= 599;
-  let raw: FetchResponse;
-  try {
-    raw = new globalThis.Response(decoded, { status: fits ? status : 200, statusText, headers });
-  } catch {
-    raw = new globalThis.Response(decoded, { status: fits ? status : 200, headers });
-  }
-  if (!fits) Object.defineProperty(raw, 'status', { value: status });
-  return raw;
 }

@@ -23,6 +23,8 @@ for (let i = 12; i < corrupt.length; i += 9) corrupt[i] ^= 0x5a;
 
 let server: TestServer;
 let session: Session;
+const CHUNK = Buffer.alloc(1024 * 1024, 'y');
+let hugeWritten = 0;
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
@@ -50,6 +52,21 @@ beforeAll(async () => {
     }
     if (url.pathname === '/odd-status') return res.writeHead(599 + 400, 'Beyond Fetch').end('odd');
     if (url.pathname === '/big') return res.end(Buffer.alloc(1024 * 1024, 'x'));
+    if (url.pathname === '/huge') {
+      // 64 MiB written with back-pressure; `written` counts what the socket accepted.
+      res.writeHead(200, { 'content-length': String(64 * CHUNK.length) });
+      let left = 64;
+      const pump = () => {
+        while (left > 0) {
+          left--;
+          hugeWritten += CHUNK.length;
+          if (!res.write(CHUNK)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => { left = 0; });
+      return pump();
+    }
     res.writeHead(204).end();
   });
   session = new Session({ retries: 0 });
@@ -112,6 +129,16 @@ describe('what the server sent', () => {
     expect([r.statusCode, r.reason, r.text]).toEqual([999, 'Beyond Fetch', 'odd']);
   });
 
+  it('r.raw is a platform Response holding the body that was read, status and reason kept', async () => {
+    const r = await session.get(`${server.url}/odd-status`);
+    expect(r.text).toBe('odd');
+    expect(r.raw).toBeInstanceOf(Response);
+    expect([r.raw.status, r.raw.statusText, await r.raw.text()]).toEqual([999, 'Beyond Fetch', 'odd']);
+    const streamed = await session.get(`${server.url}/encoded?coding=gzip`, { stream: true });
+    expect(await streamed.raw.text()).toBe(TEXT);
+    await expect(streamed.read()).rejects.toThrow(/already consumed/);
+  });
+
   it('HEAD and 204 have empty bodies', async () => {
     expect((await session.head(`${server.url}/big`)).content).toHaveLength(0);
     const r = await session.get(`${server.url}/nothing`);
@@ -133,6 +160,28 @@ describe('streamed responses', () => {
       await r.close();
     }
     expect((await session.get(`${server.url}/reason`)).statusCode).toBe(200);
+  });
+
+  it('a streamed body nobody reads stops the socket reads (back-pressure) instead of filling memory', async () => {
+    hugeWritten = 0;
+    const r = await session.get(`${server.url}/huge`, { stream: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // 64 KiB held by errand plus the kernel's socket buffers, far from the 64 MiB on offer.
+    expect(hugeWritten).toBeLessThan(24 * CHUNK.length);
+    let read = 0;
+    for await (const chunk of r.iterContent()) read += chunk.byteLength;
+    expect(read).toBe(64 * CHUNK.length);
+  });
+
+  it('a closed response refuses to be read, and a second reader of a body is refused', async () => {
+    const r = await session.get(`${server.url}/big`, { stream: true });
+    await r.close();
+    await expect(r.read()).rejects.toThrow(/already consumed/);
+    const twice = await session.get(`${server.url}/big`, { stream: true });
+    const first = twice.iterContent().next();
+    await expect(twice.read()).rejects.toThrow();
+    await first;
+    await twice.close();
   });
 
   it('iterContent yields exact chunk sizes from the decoded body', async () => {
