@@ -4,8 +4,8 @@ import type { Response } from './response.ts';
 
 /** What the send loop tells an adapter for one hop: normalised, per-request transport settings. */
 export interface AdapterSendOptions {
-  /** Aborts this hop: fires on the user's signal or the total timeout. */
-  signal: AbortSignal;
+  /** Aborts this hop: fires on the user's signal or the total timeout; undefined when the call has neither. */
+  signal: AbortSignal | undefined;
   /** `manual`: return 3xx as they are (errand follows them); `follow`: the platform follows (browser). */
   redirect: 'manual' | 'follow';
   timeout: Timeouts;

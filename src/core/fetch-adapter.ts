@@ -40,7 +40,7 @@ export class FetchAdapter implements Adapter {
     this.refuseUnsupported(request, options);
     const fetch = this.options.fetch ?? globalThis.fetch ?? (await this.options.fallbackFetch?.());
     if (typeof fetch !== 'function') throw new UnsupportedError(`There is no fetch in this runtime (${this.runtime})`, { request });
-    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, redirect: options.redirect, signal: options.signal };
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, redirect: options.redirect, signal: options.signal ?? null };
     if (options.credentials) init.credentials = options.credentials;
     const progress = options.onUploadProgress && request.body !== null ? uploadProgress(request.body, options.onUploadProgress) : undefined;
     if (request.body !== null) {
@@ -131,8 +131,8 @@ function causeMessage(error: unknown): string {
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
 
 /** Maps a fetch rejection to errand's errors by the cause's stable `code` (undici, Node) or its shape. */
-export function mapFetchError(error: unknown, request: PreparedRequest, signal: AbortSignal): unknown {
-  if (signal.aborted) return signal.reason;
+export function mapFetchError(error: unknown, request: PreparedRequest, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return signal.reason;
   if (error instanceof RequestError) return error;
   const code = causeCode(error);
   const where = redactUrl(request.url);
@@ -145,8 +145,8 @@ export function mapFetchError(error: unknown, request: PreparedRequest, signal: 
 }
 
 /** Maps a failure while the body streams in: decoding, timeouts, a broken connection. */
-export function mapBodyError(error: unknown, response: Response, signal: AbortSignal): Error {
-  if (signal.aborted) return signal.reason as Error;
+export function mapBodyError(error: unknown, response: Response, signal: AbortSignal | undefined): Error {
+  if (signal?.aborted) return signal.reason as Error;
   if (error instanceof RequestError) return error;
   const code = causeCode(error);
   const where = redactUrl(response.url);

@@ -58,6 +58,7 @@ export function normalizeHooks(option: HooksOption | null | undefined): Hooks {
 
 /** Session hooks first, then the call's. */
 export function concatHooks(first: Hooks, second: Hooks): Hooks {
+  if (!second.request.length && !second.response.length && !second.retry.length) return first;
   return {
     request: [...first.request, ...second.request],
     response: [...first.response, ...second.response],

@@ -244,7 +244,7 @@ function checkMs(name: string, ms: unknown): number {
  * requests' merge rule (sessions.py `merge_setting`): the call wins key by key for headers, params,
  * cookies and proxies; `null` removes a session key; hooks add up, session first; everything else replaces.
  */
-export function mergeOptions(session: SessionOptions & { headers: Headers }, call: RequestOptions = {}): MergedOptions {
+export function mergeOptions(session: Omit<SessionOptions, 'cookies'> & { headers: Headers }, call: RequestOptions = {}): MergedOptions {
   checkOptionNames(call);
   const pick = <K extends keyof RequestOptions>(key: K): RequestOptions[K] =>
     call[key] === undefined ? (session as RequestOptions)[key] : call[key];

@@ -16,7 +16,7 @@ export async function prepare(method: string, url: string | URL, options: Merged
   const prepared = new PreparedRequest();
   prepared.method = prepareMethod(method);
   const target = prepareUrl(String(url), options);
-  prepared.headers = new Headers(options.headers);
+  prepared.headers = options.headers; // mergeOptions made this Headers for this call alone
   prepared.hooks = options.hooks;
   prepared.cookies = options.cookies;
   prepareBody(prepared, options);

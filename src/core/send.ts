@@ -38,7 +38,7 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
   let attempt = 0;
   try {
     for (;;) {
-      request = await runRequestHooks(request.hooks.request, request);
+      if (request.hooks.request.length) request = await runRequestHooks(request.hooks.request, request);
       // credentials: 'omit' means no cookies, as in fetch: the jar is neither read nor filled.
       const jar = options.credentials === 'omit' ? undefined : context.cookies;
       const cookieSetHere = setCookieHeader(request, jar);
@@ -47,12 +47,12 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
       try {
         outcome = await context.getAdapter(request.url).send(request, adapterOptions);
       } catch (error) {
-        if (call.signal.aborted) throw call.signal.reason;
+        if (call.signal?.aborted) throw call.signal.reason;
         outcome = error;
       }
       if (outcome instanceof Response) {
         if (jar) outcome.cookies = jar.storeFrom(outcome.url, outcome.headers.getSetCookie?.() ?? []);
-        outcome = await runResponseHooks(request.hooks.response, outcome, { request, history });
+        if (request.hooks.response.length) outcome = await runResponseHooks(request.hooks.response, outcome, { request, history });
       }
       const retryStep = nextRetry(retry, request, outcome, attempt);
       if (retryStep) {
@@ -94,7 +94,7 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
       return response;
     }
   } catch (error) {
-    throw call.signal.aborted ? call.signal.reason : error;
+    throw call.signal?.aborted ? call.signal.reason : error;
   } finally {
     call.done(options.stream);
   }
@@ -117,7 +117,7 @@ function setCookieHeader(request: PreparedRequest, jar: CookieStore | undefined)
   return pairs.length > 0;
 }
 
-function toAdapterOptions(options: LoopOptions, signal: AbortSignal, followsItself: boolean): AdapterSendOptions {
+function toAdapterOptions(options: LoopOptions, signal: AbortSignal | undefined, followsItself: boolean): AdapterSendOptions {
   return {
     signal, redirect: followsItself ? 'follow' : 'manual', timeout: options.timeout, proxies: options.proxies,
     verify: options.verify, cert: options.cert, trustEnv: options.trustEnv, credentials: options.credentials,
@@ -128,16 +128,18 @@ function toAdapterOptions(options: LoopOptions, signal: AbortSignal, followsItse
 /**
  * One signal per call: the user's signal and the total timeout. The timeout's error names the request
  * in flight when it fired. `done` clears the timer on every path; with `stream` the user's signal
- * stays linked so it can still stop the body.
+ * stays linked so it can still stop the body. With no timeout the user's own signal (or none) is used
+ * as it is: an AbortController per call is a measurable share of a request's own work.
  */
-function startCall(options: LoopOptions, current: () => PreparedRequest) {
+function startCall(options: LoopOptions, current: () => PreparedRequest): { signal: AbortSignal | undefined; done(stream: boolean): void } {
+  const user = options.signal ?? undefined;
+  const total = options.timeout.total;
+  if (total === undefined) return { signal: user, done() {} };
   const controller = new AbortController();
-  const user = options.signal;
   const onAbort = () => controller.abort(user!.reason);
   if (user?.aborted) controller.abort(user.reason);
   else user?.addEventListener('abort', onAbort, { once: true });
-  const total = options.timeout.total;
-  const timer = total === undefined ? undefined : setTimeout(() => {
+  const timer = setTimeout(() => {
     const request = current();
     controller.abort(new TimeoutError(`${request.method} ${redactUrl(request.url)} did not complete within the total timeout of ${total} ms`, { request }));
   }, total);
@@ -149,4 +151,3 @@ function startCall(options: LoopOptions, current: () => PreparedRequest) {
     },
   };
 }
-

@@ -145,9 +145,9 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return `<Session ${JSON.stringify(this.toJSON())}>`; }
 
-  private defaults(): SessionOptions & { headers: Headers } {
-    const { cookies: _jar, ...defaults } = this;
-    return { ...defaults, auth: this.auth };
+  /** The session's own fields are its defaults (mergeOptions reads them, never its cookie jar). */
+  private defaults(): Omit<SessionOptions, 'cookies'> & { headers: Headers } {
+    return this;
   }
 
   private context() {

@@ -30,6 +30,7 @@ export class CookieJar implements SessionCookies {
 
   /** Name/value pairs to send to `url`. */
   cookiesFor(url: string): [string, string][] {
+    if (!this.anyHost.length && !this.holdsHostCookies) return [];
     const { protocol, pathname } = new URL(url);
     const now = Date.now();
     this.anyHost = this.anyHost.filter((c) => c.expires === undefined || c.expires > now);

@@ -86,14 +86,14 @@ const PROXY_MESSAGE = /Proxy response \((\d+)\)|Proxy Authentication Required|SO
 /** Where the failing request was going, for messages: redacted URL and proxy. */
 export interface FailureContext {
   request: PreparedRequest;
-  signal: AbortSignal;
+  signal: AbortSignal | undefined;
   /** The proxy URL in use, if any (redacted before it reaches a message). */
   proxy?: string | undefined;
 }
 
 /** Maps a failure before the response headers arrived (connect, TLS, proxy, send, wait for headers). */
 export function mapTransportError(error: unknown, { request, signal, proxy }: FailureContext): unknown {
-  if (signal.aborted) return signal.reason;
+  if (signal?.aborted) return signal.reason;
   if (error instanceof RequestError) return error;
   error = tlsAlertBehind(error) ?? error;
   const code = errorCode(error);

@@ -20,6 +20,15 @@ export interface PoolSettings {
   cert: CertInput | undefined;
   connect: number | undefined;
   read: number | undefined;
+  /** Set by DispatcherPools: the pool's key. */
+  key?: string;
+}
+
+// Strings, numbers and booleans compare by value; a cert object or array by identity (the same object
+// a session passes every time; a new one only costs building the key).
+function sameSettings(a: PoolSettings, b: PoolSettings): boolean {
+  return a.proxy === b.proxy && a.proxyAuthorization === b.proxyAuthorization && a.verify === b.verify
+    && a.cert === b.cert && a.connect === b.connect && a.read === b.read;
 }
 
 type TlsOptions = { rejectUnauthorized: boolean; ca?: string; cert?: string; key?: string; passphrase?: string };
@@ -102,9 +111,14 @@ async function createDispatcher(settings: PoolSettings): Promise<Dispatcher> {
 export class DispatcherPools {
   private readonly pools = new Map<string, Promise<Dispatcher>>();
 
+  private last: { settings: PoolSettings; pool: Promise<Dispatcher> } | undefined;
+
   /** The dispatcher for these settings, created once (concurrent first requests share it). */
   get(settings: PoolSettings): Promise<Dispatcher> {
-    const key = [settings.proxy, settings.proxyAuthorization, String(settings.verify), JSON.stringify(settings.cert), settings.connect, settings.read].join('\n');
+    // Most requests of a session repeat the last settings: skip building the key for them.
+    const last = this.last;
+    if (last && sameSettings(last.settings, settings) && this.pools.get(last.settings.key!) === last.pool) return last.pool;
+    const key = settings.key = [settings.proxy, settings.proxyAuthorization, String(settings.verify), JSON.stringify(settings.cert), settings.connect, settings.read].join('\n');
     let pool = this.pools.get(key);
     if (!pool) {
       pool = createDispatcher(settings);
@@ -112,6 +126,7 @@ export class DispatcherPools {
       // A missing CA file must not stay cached: the next request tries again.
       pool.catch(() => { if (this.pools.get(key) === pool) this.pools.delete(key); });
     }
+    this.last = { settings, pool };
     return pool;
   }
 
@@ -119,6 +134,7 @@ export class DispatcherPools {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
+    this.last = undefined;
     await Promise.all(pools.map((pool) => pool.then((dispatcher) => dispatcher.destroy(), () => {})));
   }
 }
