@@ -33,6 +33,8 @@ export interface ResponseParts {
   headers: Headers;
   /** null for a response without content (HEAD, 204, 304). */
   body: BodySource | null;
+  /** Builds the platform Response for `r.raw` around what is left of the body. */
+  platform(body: BodyInit | null): FetchResponse;
 }
 
 /**
@@ -60,7 +62,7 @@ export class Response {
   readonly #mapBodyError: BodyErrorMapper;
 
   constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: { elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined }) {
-    if (isPlatformResponse(raw)) this.#raw = raw;
+    if ('arrayBuffer' in raw) this.#raw = raw;
     else this.#parts = raw;
     this.#request = request;
     this.elapsed = init.elapsed;
@@ -77,7 +79,7 @@ export class Response {
       const parts = this.#parts!;
       const source = this.#sourceUsed ? null : parts.body;
       const body = parts.body === null ? null : (this.#body as BodyInit | undefined) ?? source?.stream() ?? null;
-      this.#raw = platformResponse(parts.status, parts.statusText, parts.headers, body);
+      this.#raw = parts.platform(body);
       this.#parts = undefined;
     }
     return this.#raw;
@@ -200,7 +202,6 @@ export class Response {
       }
       return this;
     }
-    if (this.#parts && !source) { this.#body = new Uint8Array(0); return this; }
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of this.rawChunks()) {
@@ -305,23 +306,6 @@ export class Response {
       else await reader.cancel().catch(() => {});
     }
   }
-}
-
-function isPlatformResponse(value: FetchResponse | ResponseParts): value is FetchResponse {
-  return typeof (value as FetchResponse).arrayBuffer === 'function';
-}
-
-/** A platform Response that keeps any status and reason a server sent (the constructor allows only 200–599 and token-like reasons). */
-export function platformResponse(status: number, statusText: string, headers: Headers, body: BodyInit | null): FetchResponse {
-  const fits = status >= 200 && status <= 599;
-  let raw: FetchResponse;
-  try {
-    raw = new globalThis.Response(body, { status: fits ? status : 200, statusText, headers });
-  } catch {
-    raw = new globalThis.Response(body, { status: fits ? status : 200, headers });
-  }
-  if (!fits) Object.defineProperty(raw, 'status', { value: status });
-  return raw;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -6,6 +6,8 @@ import { ContentDecodingError, redactUrl } from '../core/errors.ts';
 import { FetchAdapter, mapBodyError } from '../core/fetch-adapter.ts';
 import type { PreparedRequest } from '../core/request.ts';
 import { Response } from '../core/response.ts';
+
+type FetchResponse = globalThis.Response;
 import { resolveVerify, selectProxy, type Env } from '../core/trust-env.ts';
 import { decodedSource, isDecodingError } from './node-body.ts';
 import { dispatchRequest, type DispatchedResponse } from './node-dispatch.ts';
@@ -126,7 +128,8 @@ export class UndiciAdapter implements Adapter {
     }
     const signal = options.signal;
     const { status, statusText, headers, body } = dispatched;
-    return new Response({ status, statusText, headers, body: body && decodedSource(body, headers.get('content-encoding')) }, request, {
+    const platform = (content: BodyInit | null) => platformResponse(status, statusText, headers, content);
+    return new Response({ status, statusText, headers, body: body && decodedSource(body, headers.get('content-encoding')), platform }, request, {
       elapsed: Date.now() - started,
       onDownloadProgress: options.onDownloadProgress,
       mapBodyError: (error, response) => (isDecodingError(error) && !signal?.aborted
@@ -134,4 +137,17 @@ export class UndiciAdapter implements Adapter {
         : mapBodyError(error, response, signal)),
     });
   }
+}
+
+/** A platform Response that keeps any status and reason a server sent (the constructor allows only 200–599 and token-like reasons). */
+function platformResponse(status: number, statusText: string, headers: Headers, body: BodyInit | null): FetchResponse {
+  const fits = status >= 200 && status <= 599;
+  let raw: FetchResponse;
+  try {
+    raw = new globalThis.Response(body, { status: fits ? status : 200, statusText, headers });
+  } catch {
+    raw = new globalThis.Response(body, { status: fits ? status : 200, headers });
+  }
+  if (!fits) Object.defineProperty(raw, 'status', { value: status });
+  return raw;
 }
