@@ -8,7 +8,7 @@ import { Session as CoreSession } from './core/session.ts';
 import { createDefaultExport } from './core/default-export.ts';
 import { CookieJar } from './runtime/cookie-jar.ts';
 import { ACCEPT_ENCODING } from './runtime/node-body.ts';
-import { readNetrcAuth } from './runtime/node-env.ts';
+import { netrcLookup } from './runtime/node-env.ts';
 import { UndiciAdapter } from './runtime/node-transport.ts';
 
 export * from './core/index.ts';
@@ -28,8 +28,8 @@ function createNodeRuntime(): Runtime {
     // requests' default_headers: the transport decodes these codings itself (runtime/node-body.ts).
     defaultHeaders: () => ({ 'User-Agent': `errand/${VERSION}`, 'Accept-Encoding': ACCEPT_ENCODING, Accept: '*/*' }),
     createCookieJar: () => new CookieJar(),
-    // trustEnv's .netrc ($NETRC, ~/.netrc, ~/_netrc), re-read when the file changes.
-    netrcAuth: (url) => readNetrcAuth(url),
+    // trustEnv's .netrc ($NETRC, ~/.netrc, ~/_netrc), read once per Session.
+    readNetrc: () => netrcLookup(),
     createAdapter: () => (typeof globalThis.Response === 'function' ? new UndiciAdapter() : new FetchAdapter({ runtime: 'node', fallbackFetch })),
   };
 }

@@ -43,6 +43,9 @@ export interface SessionCookies extends CookieStore, Iterable<{ name: string; va
   toJSON(): unknown;
 }
 
+/** `[login, password]` from a .netrc for a URL's host, or undefined. */
+export type NetrcLookup = (url: string) => [string, string] | undefined;
+
 /** What an entry file injects into the platform-free core. */
 export interface Runtime {
   /** 'node' | 'edge' | 'browser': named in UnsupportedError messages. */
@@ -56,8 +59,9 @@ export interface Runtime {
   /** A new Session's cookie jar. */
   createCookieJar(): SessionCookies;
   /**
-   * trustEnv's .netrc: `[login, password]` for the URL's host, or undefined. Only runtimes with files
-   * implement it (Node); prepare asks it when trustEnv is on, no auth is given and the URL has no userinfo.
+   * trustEnv's .netrc, read now: a lookup of `[login, password]` by URL host. Only runtimes with files
+   * implement it (Node). A Session reads it once, at the first request that asks (trustEnv on, no auth
+   * given, no userinfo in the URL), and keeps it, as it keeps the environment.
    */
-  netrcAuth?(url: string): [string, string] | undefined;
+  readNetrc?(): NetrcLookup;
 }

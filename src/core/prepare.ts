@@ -1,4 +1,4 @@
-import type { Runtime } from './adapter.ts';
+import type { NetrcLookup } from './adapter.ts';
 import { toAuth, type AuthOption } from './auth.ts';
 import { appendParams, encodeData, encodeJson, type EncodedBody } from './encode.ts';
 import { InvalidURLError, MissingSchemaError, redactUrl } from './errors.ts';
@@ -12,7 +12,7 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * Request + merged options → PreparedRequest, in requests' fixed order: method, URL (baseUrl, params),
  * headers, body, auth last (auth may sign the final URL and body).
  */
-export async function prepare(method: string, url: string | URL, options: MergedOptions, runtime?: Pick<Runtime, 'netrcAuth'>): Promise<PreparedRequest> {
+export async function prepare(method: string, url: string | URL, options: MergedOptions, netrc?: NetrcLookup): Promise<PreparedRequest> {
   const prepared = new PreparedRequest();
   prepared.method = prepareMethod(method);
   const target = prepareUrl(String(url), options);
@@ -29,7 +29,7 @@ export async function prepare(method: string, url: string | URL, options: Merged
   } else if (auth === undefined && options.trustEnv) {
     // trustEnv's .netrc (requests' prepare_request → get_netrc_auth). Unlike requests, userinfo in the
     // URL is never overridden by it: the caller's own credentials win.
-    auth = runtime?.netrcAuth?.(target.href);
+    auth = netrc?.(target.href);
   }
   prepared.url = target.href;
   if (auth !== undefined) {

@@ -1,4 +1,4 @@
-import type { Adapter, Runtime, SessionCookies } from './adapter.ts';
+import type { Adapter, NetrcLookup, Runtime, SessionCookies } from './adapter.ts';
 import { InvalidSchemaError, redactUrl } from './errors.ts';
 import type { HooksOption } from './hooks.ts';
 import {
@@ -46,6 +46,9 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   cookies: SessionCookies;
   protected readonly runtime: Runtime;
   private adapters: [prefix: string, adapter: Adapter][] = [];
+  #netrc: NetrcLookup | undefined;
+  // trustEnv's .netrc, read at the first request that asks and kept (see Runtime.readNetrc).
+  readonly #netrcAuth: NetrcLookup = (url) => (this.#netrc ??= this.runtime.readNetrc?.() ?? (() => undefined))(url);
 
   constructor(options: SessionOptions = {}, runtime: Runtime) {
     checkOptionNames(options, SESSION_OPTION_NAMES, 'Session option');
@@ -65,7 +68,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   /** Sends a request with any method (`MKCOL` too). */
   async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
     const merged = mergeOptions(this.defaults(), options);
-    const prepared = await prepare(method, url, merged, this.runtime);
+    const prepared = await prepare(method, url, merged, this.#netrcAuth);
     return sendLoop(this.context(), prepared, merged);
   }
 
@@ -82,7 +85,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
 
   /** Merges this session's state into a Request and prepares it (requests' `prepare_request`). */
   prepareRequest(request: Request): Promise<PreparedRequest> {
-    return prepare(request.method, request.url, mergeOptions(this.defaults(), request.options), this.runtime);
+    return prepare(request.method, request.url, mergeOptions(this.defaults(), request.options), this.#netrcAuth);
   }
 
   /** Sends exactly this PreparedRequest, with the session's transport defaults under `options`. */

@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { NetrcLookup } from '../core/adapter.ts';
 import { netrcAuth, parseNetrc, type Env, type NetrcEntry } from '../core/trust-env.ts';
 
 /** A snapshot of `process.env`, for proxiesFromEnv, selectProxy, caBundleFromEnv and resolveVerify. */
@@ -88,9 +89,17 @@ export function readNetrc(env: Env = process.env): string | undefined {
 }
 
 /**
- * `[login, password]` from the .netrc for a URL's host, or undefined: the Node runtime's `netrcAuth`.
+ * The .netrc read now, as a lookup by URL: the Node runtime's `readNetrc` (a Session keeps it).
+ * @example const auth = netrcLookup()('https://api.example.com/');
+ */
+export function netrcLookup(env: Env = process.env): NetrcLookup {
+  const entries = load(env)?.entries;
+  return (url) => (entries ? netrcAuth(url, entries) : undefined);
+}
+
+/**
+ * `[login, password]` from the .netrc for a URL's host, or undefined, read now.
  * The file is parsed once per version.
- * @example const runtime = { ...others, netrcAuth: (url: string) => readNetrcAuth(url) };
  */
 export function readNetrcAuth(url: string, env: Env = process.env): [string, string] | undefined {
   const entries = load(env)?.entries;

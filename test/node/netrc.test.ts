@@ -80,7 +80,20 @@ describe('.netrc credentials on a request', () => {
     expect((await get(`${base}/basic-auth/u/p`)).statusCode).toBe(401);
   });
 
-  it('follow the file when it changes', async () => {
+  it('are read by a Session at its first request and kept; a new Session or a top-level call reads them afresh', async () => {
+    const s = new Session();
+    try {
+      expect((await s.get(`${base}/basic-auth/u/p`)).statusCode).toBe(200);
+      process.env['NETRC'] = writeNetrc('machine 127.0.0.1 login u password changed\n', 'changed');
+      expect((await s.get(`${base}/basic-auth/u/p`)).statusCode).toBe(200);
+      const fresh = await get(`${base}/basic-auth/u/p`);
+      expect(fresh.request.headers.get('authorization')).toBe(basic('u', 'changed'));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('top-level calls follow the file when it changes', async () => {
     expect((await get(`${base}/basic-auth/u/p`)).statusCode).toBe(200);
     const path = writeNetrc('machine 127.0.0.1 login u password changed\n');
     utimesSync(path, new Date(), new Date(Date.now() + 5_000));

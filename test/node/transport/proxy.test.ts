@@ -131,6 +131,16 @@ describe('trustEnv: proxies from the environment', () => {
     expect(open.hits).toHaveLength(1);
   });
 
+  it('a Session reads the environment at its first request and keeps it; a new Session reads it afresh', async () => {
+    const s = session();
+    await s.get(`${httpbin}/get`);
+    process.env.HTTP_PROXY = open.url;
+    await s.get(`${httpbin}/get`);
+    expect(open.hits).toHaveLength(0);
+    await session().get(`${httpbin}/get`);
+    expect(open.hits).toHaveLength(1);
+  });
+
   it('trustEnv: false ignores the environment', async () => {
     process.env.HTTP_PROXY = 'http://127.0.0.1:9';
     const r = await session({ trustEnv: false }).get(`${httpbin}/get`);
