@@ -5,10 +5,10 @@ import { FetchAdapter } from './core/fetch-adapter.ts';
 import type { SessionOptions } from './core/options.ts';
 import { Session as CoreSession } from './core/session.ts';
 import { createDefaultExport } from './core/default-export.ts';
-import { CookieJar } from './runtime/cookie-jar.ts';
+import { CookieJar } from './runtime/edge-cookie-jar.ts';
 
 export * from './core/index.ts';
-export { CookieJar } from './runtime/cookie-jar.ts';
+export { CookieJar } from './runtime/edge-cookie-jar.ts';
 export type { CookieAttributes, CookieScope } from './runtime/cookie-jar.ts';
 
 /** Which build answered: 'edge'. */

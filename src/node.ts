@@ -6,13 +6,13 @@ import { FetchAdapter } from './core/fetch-adapter.ts';
 import type { SessionOptions } from './core/options.ts';
 import { Session as CoreSession } from './core/session.ts';
 import { createDefaultExport } from './core/default-export.ts';
-import { CookieJar } from './runtime/cookie-jar.ts';
+import { CookieJar } from './runtime/node-cookie-jar.ts';
 import { ACCEPT_ENCODING } from './runtime/node-body.ts';
 import { netrcLookup } from './runtime/node-env.ts';
 import { UndiciAdapter } from './runtime/node-transport.ts';
 
 export * from './core/index.ts';
-export { CookieJar } from './runtime/cookie-jar.ts';
+export { CookieJar } from './runtime/node-cookie-jar.ts';
 export type { CookieAttributes, CookieScope } from './runtime/cookie-jar.ts';
 export { UndiciAdapter } from './runtime/node-transport.ts';
 export type { UndiciAdapterOptions } from './runtime/node-transport.ts';

@@ -27,6 +27,11 @@ export interface Adapter {
 
 /** A cookie store the send loop reads before each hop and fills after it. */
 export interface CookieStore {
+  /**
+   * Undefined when the store can be read (and, with `storing`, filled) synchronously now; else a promise
+   * for when it can (a cookie library still loading). The loop awaits it before cookiesFor and storeFrom.
+   */
+  ready?(storing?: boolean): Promise<void> | undefined;
   /** The name/value pairs to send to a URL. */
   cookiesFor(url: string): ReadonlyArray<readonly [string, string]>;
   /** Stores the Set-Cookie lines of a response received from `url`; returns the cookies it kept. */
