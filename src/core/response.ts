@@ -1,3 +1,4 @@
+import { joinChunks } from './bytes.ts';
 import { decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
 import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
 import { parseLinks, type Link } from './links.ts';
@@ -203,17 +204,8 @@ export class Response {
       return this;
     }
     const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of this.rawChunks()) {
-      chunks.push(chunk);
-      size += chunk.byteLength;
-    }
-    const body: Uint8Array = chunks.length === 1 ? chunks[0]! : new Uint8Array(size);
-    if (chunks.length !== 1) {
-      let offset = 0;
-      for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.byteLength; }
-    }
-    this.#body = body;
+    for await (const chunk of this.rawChunks()) chunks.push(chunk);
+    this.#body = joinChunks(chunks);
     return this;
   }
 
@@ -224,7 +216,7 @@ export class Response {
     if (!chunkSize) { for await (const chunk of source) if (chunk.byteLength) yield chunk; return; }
     let pending: Uint8Array = new Uint8Array(0);
     for await (const chunk of source) {
-      pending = pending.byteLength ? concat(pending, chunk) : chunk;
+      pending = pending.byteLength ? joinChunks([pending, chunk]) : chunk;
       while (pending.byteLength >= chunkSize) {
         yield pending.slice(0, chunkSize);
         pending = pending.subarray(chunkSize);
@@ -306,13 +298,6 @@ export class Response {
       else await reader.cancel().catch(() => {});
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
 }
 
 function splitLines(text: string, delimiter: string | undefined): string[] {

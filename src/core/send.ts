@@ -41,8 +41,7 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
       if (request.hooks.request.length) request = await runRequestHooks(request.hooks.request, request);
       // credentials: 'omit' means no cookies, as in fetch: the jar is neither read nor filled.
       const jar = options.credentials === 'omit' ? undefined : context.cookies;
-      const jarLoading = jar?.ready?.();
-      if (jarLoading) await jarLoading;
+      if (jar?.ready) await jar.ready();
       const cookieSetHere = setCookieHeader(request, jar);
       const adapterOptions = toAdapterOptions(options, call.signal, followsItself);
       let outcome: Response | unknown;
@@ -55,8 +54,7 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
       if (outcome instanceof Response) {
         if (jar) {
           const setCookies = outcome.headers.getSetCookie?.() ?? [];
-          const loading = setCookies.length ? jar.ready?.(true) : undefined;
-          if (loading) await loading;
+          if (setCookies.length && jar.ready) await jar.ready(true);
           outcome.cookies = jar.storeFrom(outcome.url, setCookies);
         }
         if (request.hooks.response.length) outcome = await runResponseHooks(request.hooks.response, outcome, { request, history });

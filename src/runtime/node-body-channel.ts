@@ -3,6 +3,7 @@
 // asks for first. Most bodies are complete by the time the headers reach the caller (undici parses a
 // small response in one go), so reading them whole skips building a ReadableStream per response.
 import type { Dispatcher } from 'undici';
+import { joinChunks } from '../core/bytes.ts';
 
 // Up to this many unread bytes wait before undici stops reading the socket (back-pressure).
 const HIGH_WATER_MARK = 64 * 1024;
@@ -100,10 +101,6 @@ export class BodyChannel {
   private joined(): Uint8Array {
     const { chunks } = this;
     this.chunks = [];
-    if (chunks.length === 1) return chunks[0]!;
-    const body = new Uint8Array(this.size);
-    let offset = 0;
-    for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.byteLength; }
-    return body;
+    return joinChunks(chunks);
   }
 }

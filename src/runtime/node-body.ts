@@ -3,6 +3,7 @@
 // decodes gzip, deflate, br (and zstd where node:zlib has it) itself, as Node's fetch would.
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { joinChunks } from '../core/bytes.ts';
 import type { BodySource } from '../core/response.ts';
 import type { BodyChannel } from './node-body-channel.ts';
 
@@ -101,14 +102,9 @@ async function decodeWhole(body: Uint8Array, codings: string[]): Promise<Uint8Ar
 
 async function readAll(stream: Bytes): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let size = 0;
   const reader = stream.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) { chunks.push(read.value); size += read.value.byteLength; }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.byteLength; }
-  return body;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(read.value);
+  return joinChunks(chunks);
 }
 
 /**
