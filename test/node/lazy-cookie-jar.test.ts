@@ -68,6 +68,21 @@ describe('tough-cookie is loaded at the first cookie', () => {
     expect(code).toBe(0);
   });
 
+  it('a jar saved while a hand-set cookie is pending keeps it', async () => {
+    const { code, out } = await run(`${BLOCK_TOUGH_COOKIE}
+      const { CookieJar } = await import('errand');
+      const jar = new CookieJar();
+      jar.set('hand', 'x', { domain: 'api.example.com' });
+      jar.set('everywhere', '1');
+      const restored = CookieJar.fromJSON(JSON.stringify(jar));
+      console.log('restored', JSON.stringify([...restored]));
+      restored.clear();
+      console.log('cleared', JSON.stringify(restored.getDict()));`);
+    expect(out).toContain('restored [{"name":"hand","value":"x","domain":"api.example.com","path":"/"},{"name":"everywhere","value":"1","path":"/"}]');
+    expect(out).toContain('cleared {}');
+    expect(code).toBe(0);
+  });
+
   it('a hand-set cookie for a public suffix is refused by the next request, which sends nothing', async () => {
     const { code, out } = await run(`
       const { Session } = await import('errand');
