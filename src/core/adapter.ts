@@ -1,5 +1,5 @@
 import type { CertInput, ProgressCallback, Timeouts, VerifyInput } from './options.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 /** What the send loop tells an adapter for one hop: normalised, per-request transport settings. */

@@ -1,5 +1,5 @@
 import { InvalidHeaderError } from './errors.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 /** Base class of auth handlers: override `apply`; a challenge-answering scheme (Digest) also overrides `challenge`. */

@@ -1,7 +1,7 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { AuthBase } from './auth.ts';
 import { splitOutsideQuotes } from './charset.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 // WebCrypto has no MD5: @noble/hashes (audited, pure JS) gives it, the same in Node, workerd and browsers.

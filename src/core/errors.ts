@@ -1,4 +1,4 @@
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 /** Where an error came from: the request sent, the response when there was one, and the cause. */

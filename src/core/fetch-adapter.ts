@@ -6,7 +6,7 @@ import {
   UnsupportedError, redactUrl,
 } from './errors.ts';
 import type { ProgressCallback } from './options.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
 
 type Fetch = typeof globalThis.fetch;

@@ -1,4 +1,4 @@
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 /** What a response hook is told besides the response. */

@@ -18,7 +18,8 @@ export type {
   TimeoutInput, VerifyInput,
 } from './options.ts';
 export type { ParamsInput } from './encode.ts';
-export { PreparedRequest, Request } from './request.ts';
+export { PreparedRequest } from './prepared-request.ts';
+export { Request } from './request.ts';
 export { Response } from './response.ts';
 export type { RetryOptions } from './retry.ts';
 export type { PaginateOptions } from './session.ts';

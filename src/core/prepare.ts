@@ -4,7 +4,7 @@ import { appendParams, encodeData, encodeJson, type EncodedBody } from './encode
 import { InvalidURLError, MissingSchemaError, redactUrl } from './errors.ts';
 import { encodeMultipart } from './multipart.ts';
 import type { MergedOptions } from './options.ts';
-import { PreparedRequest } from './request.ts';
+import { PreparedRequest } from './prepared-request.ts';
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -1,5 +1,5 @@
 import { InvalidSchemaError, RequestError, redactUrl } from './errors.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 const ALWAYS_SENSITIVE = ['authorization', 'proxy-authorization', 'cookie'];

@@ -3,7 +3,7 @@ import { decode, detectEncoding, encodingFromContentType, parseContentType } fro
 import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { ProgressCallback } from './options.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { InferOutput, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
 
 type FetchResponse = globalThis.Response;

@@ -1,6 +1,6 @@
 import { ConnectionError, ConnectTimeoutError, ProxyError, ReadTimeoutError, SSLError } from './errors.ts';
 import { checkOptionNames } from './options.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 /** urllib3-style retry options. Delays are in milliseconds. */

@@ -4,7 +4,7 @@ import { runRequestHooks, runResponseHooks } from './hooks.ts';
 import type { MergedOptions } from './options.ts';
 import { applyAuth } from './prepare.ts';
 import { nextRedirect } from './redirect.ts';
-import type { PreparedRequest } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
 import { nextRetry, normalizeRetries, sleep } from './retry.ts';
 

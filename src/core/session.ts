@@ -6,7 +6,8 @@ import {
   type RequestOptions, type SendOptions, type SessionOptions,
 } from './options.ts';
 import { prepare } from './prepare.ts';
-import type { PreparedRequest, Request } from './request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import type { Request } from './request.ts';
 import type { Response } from './response.ts';
 import { sendLoop } from './send.ts';
 
