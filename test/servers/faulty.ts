@@ -3,6 +3,7 @@
 // and a behaviour owns the socket: it may answer properly, reset it, stall, trickle, lie about the
 // length or the encoding. Every request and connection is counted, per path too. Loopback only.
 import net, { type AddressInfo, type Socket } from 'node:net';
+import { parseRawRequest } from './raw-request.ts';
 
 /** One request as the server parsed it. */
 export interface FaultyRequest {
@@ -194,41 +195,14 @@ export async function startFaultyServer(): Promise<FaultyServer> {
 
 /** One complete request at the start of `data`, or undefined while more bytes are needed. */
 function parseRequest(data: Buffer, connection: number, onConnection: number): { request: FaultyRequest; length: number } | undefined {
-  const headEnd = data.indexOf('\r\n\r\n');
-  if (headEnd < 0) return undefined;
-  const [requestLine = '', ...lines] = data.subarray(0, headEnd).toString('latin1').split('\r\n');
+  const parsed = parseRawRequest(data);
+  if (!parsed) return undefined;
+  const { method, target, headerLines, body } = parsed.request;
   const headers: Record<string, string> = {};
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
+  for (const [rawName, value] of headerLines) {
+    const name = rawName.toLowerCase();
     headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
-  let offset = headEnd + 4;
-  let body: Buffer;
-  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
-    const parts: Buffer[] = [];
-    for (;;) {
-      const lineEnd = data.indexOf('\r\n', offset);
-      if (lineEnd < 0) return undefined;
-      const size = parseInt(data.subarray(offset, lineEnd).toString('latin1'), 16);
-      if (data.length < lineEnd + 2 + size + 2) return undefined;
-      offset = lineEnd + 2;
-      if (size === 0) {
-        offset += 2; // no trailers: the final CRLF
-        break;
-      }
-      parts.push(data.subarray(offset, offset + size));
-      offset += size + 2;
-    }
-    body = Buffer.concat(parts);
-  } else {
-    const length = Number(headers['content-length'] ?? 0);
-    if (data.length < offset + length) return undefined;
-    body = Buffer.from(data.subarray(offset, offset + length));
-    offset += length;
-  }
-  const [method = '', target = ''] = requestLine.split(' ');
   const request: FaultyRequest = { connection, onConnection, method, target, path: target.split('?')[0]!, headers, body };
-  return { request, length: offset };
+  return { request, length: parsed.length };
 }

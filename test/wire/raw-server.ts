@@ -2,22 +2,12 @@
 // test_lowlevel.py: each request is answered by the next scripted exchange, and the exact bytes the
 // client sent are recorded (request line, header lines as written, body bytes and their framing).
 import net, { type AddressInfo, type Socket } from 'node:net';
+import { headerValues, parseRawRequest, type RawRequest } from '../servers/raw-request.ts';
 
-/** One request as it arrived on the wire. */
-export interface RecordedRequest {
+/** One request as it arrived on the wire: the raw request (line, header lines as written, body, bytes). */
+export interface RecordedRequest extends RawRequest {
   /** Which connection (0, 1, ...) carried it. */
   connection: number;
-  /** `POST /path?q HTTP/1.1` */
-  requestLine: string;
-  method: string;
-  /** The request target exactly as sent (origin-form). */
-  target: string;
-  /** Header lines in the order and case they were sent. */
-  headerLines: [name: string, value: string][];
-  /** The body bytes, de-chunked when Transfer-Encoding: chunked. */
-  body: Buffer;
-  /** Everything received for this request: head, framing and body. */
-  raw: Buffer;
   /** A header's value (names compared without case); several occurrences joined with ", ". */
   header(name: string): string | undefined;
   /** How many times a header occurs. */
@@ -135,47 +125,15 @@ export async function startRawServer(script: Exchange[]): Promise<RawServer> {
 
 /** One complete request at the start of `data`, or undefined when more bytes are needed. */
 function parseRequest(data: Buffer, connection: number): { request: RecordedRequest; length: number } | undefined {
-  const headEnd = data.indexOf('\r\n\r\n');
-  if (headEnd < 0) return undefined;
-  const [requestLine = '', ...lines] = data.subarray(0, headEnd).toString('latin1').split('\r\n');
-  const headerLines = lines.map((line): [string, string] => {
-    const colon = line.indexOf(':');
-    return [line.slice(0, colon), line.slice(colon + 1).trim()];
-  });
-  const values = (name: string) => headerLines.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-  let offset = headEnd + 4;
-  let body: Buffer;
-  if (/chunked/i.test(values('transfer-encoding').join(','))) {
-    const parts: Buffer[] = [];
-    for (;;) {
-      const lineEnd = data.indexOf('\r\n', offset);
-      if (lineEnd < 0) return undefined;
-      const size = parseInt(data.subarray(offset, lineEnd).toString('latin1'), 16);
-      if (data.length < lineEnd + 2 + size + 2) return undefined;
-      offset = lineEnd + 2;
-      if (size === 0) {
-        const trailerEnd = data.indexOf('\r\n', offset);
-        if (trailerEnd < 0) return undefined;
-        offset = trailerEnd + 2; // no trailers expected: the final CRLF
-        break;
-      }
-      parts.push(data.subarray(offset, offset + size));
-      offset += size + 2;
-    }
-    body = Buffer.concat(parts);
-  } else {
-    const length = Number(values('content-length')[0] ?? 0);
-    if (data.length < offset + length) return undefined;
-    body = data.subarray(offset, offset + length);
-    offset += length;
-  }
-  const [method = '', target = ''] = requestLine.split(' ');
+  const parsed = parseRawRequest(data);
+  if (!parsed) return undefined;
+  const raw = parsed.request;
+  const values = (name: string) => headerValues(raw, name);
   const request: RecordedRequest = {
-    connection, requestLine, method, target, headerLines,
-    body: Buffer.from(body),
-    raw: Buffer.from(data.subarray(0, offset)),
+    ...raw,
+    connection,
     header: (name) => (values(name).length ? values(name).join(', ') : undefined),
     count: (name) => values(name).length,
   };
-  return { request, length: offset };
+  return { request, length: parsed.length };
 }
