@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import {
   ConnectionError, ConnectTimeoutError, ProxyError, ReadTimeoutError, RequestError, SSLError, redactUrl,
 } from '../core/errors.ts';
-import type { PreparedRequest } from '../core/request.ts';
+import type { PreparedRequest } from '../core/prepared-request.ts';
 
 /** The error and its causes, outermost first (fetch wraps undici's error in a TypeError). */
 function causes(error: unknown): { code?: unknown; message?: unknown; cause?: unknown }[] {

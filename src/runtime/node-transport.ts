@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Adapter, AdapterSendOptions } from '../core/adapter.ts';
 import { ContentDecodingError, redactUrl } from '../core/errors.ts';
 import { FetchAdapter, mapBodyError } from '../core/fetch-adapter.ts';
-import type { PreparedRequest } from '../core/request.ts';
+import type { PreparedRequest } from '../core/prepared-request.ts';
 import { Response } from '../core/response.ts';
 
 type FetchResponse = globalThis.Response;
