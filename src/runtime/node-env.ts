@@ -15,12 +15,6 @@ export function readEnv(): Env {
 // requests' NETRC_FILES: both names on every platform, the first that exists is used.
 const NETRC_FILES = ['.netrc', '_netrc'];
 
-// Creating a file bumps its directory's mtime. A home directory whose mtime was already more than this
-// old when it was last found without a .netrc, and is unchanged since, still has none: one stat per
-// request instead of one per name. The margin covers the coarsest file timestamps (FAT's 2 s).
-const SETTLED_MS = 5_000;
-const homesWithoutNetrc = new Map<string, number>();
-
 type Stat = import('node:fs').Stats;
 
 /** The .netrc to read and its stat: `$NETRC` alone when it is set (`~/` expanded), else ~/.netrc, else ~/_netrc. */
@@ -31,17 +25,11 @@ function findNetrc(env: Env): [path: string, stat: Stat | undefined] | undefined
     return [path, statSync(path, { throwIfNoEntry: false })];
   }
   const home = homedir();
-  const checked = Date.now();
-  const dir = statSync(home, { throwIfNoEntry: false });
-  if (!dir) return undefined;
-  if (homesWithoutNetrc.get(home) === dir.mtimeMs) return undefined;
   for (const name of NETRC_FILES) {
     const path = join(home, name);
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat) return [path, stat];
   }
-  if (checked - dir.mtimeMs > SETTLED_MS) homesWithoutNetrc.set(home, dir.mtimeMs);
-  else homesWithoutNetrc.delete(home);
   return undefined;
 }
 

@@ -20,8 +20,6 @@ export interface PoolSettings {
   cert: CertInput | undefined;
   connect: number | undefined;
   read: number | undefined;
-  /** Set by DispatcherPools: the pool's key. */
-  key?: string;
 }
 
 // Strings, numbers and booleans compare by value; a cert object or array by identity (the same object
@@ -111,14 +109,14 @@ async function createDispatcher(settings: PoolSettings): Promise<Dispatcher> {
 export class DispatcherPools {
   private readonly pools = new Map<string, Promise<Dispatcher>>();
 
-  private last: { settings: PoolSettings; pool: Promise<Dispatcher> } | undefined;
+  private last: { settings: PoolSettings; key: string; pool: Promise<Dispatcher> } | undefined;
 
   /** The dispatcher for these settings, created once (concurrent first requests share it). */
   get(settings: PoolSettings): Promise<Dispatcher> {
     // Most requests of a session repeat the last settings: skip building the key for them.
     const last = this.last;
-    if (last && sameSettings(last.settings, settings) && this.pools.get(last.settings.key!) === last.pool) return last.pool;
-    const key = settings.key = [settings.proxy, settings.proxyAuthorization, String(settings.verify), JSON.stringify(settings.cert), settings.connect, settings.read].join('\n');
+    if (last && sameSettings(last.settings, settings) && this.pools.get(last.key) === last.pool) return last.pool;
+    const key = [settings.proxy, settings.proxyAuthorization, String(settings.verify), JSON.stringify(settings.cert), settings.connect, settings.read].join('\n');
     let pool = this.pools.get(key);
     if (!pool) {
       pool = createDispatcher(settings);
@@ -126,7 +124,7 @@ export class DispatcherPools {
       // A missing CA file must not stay cached: the next request tries again.
       pool.catch(() => { if (this.pools.get(key) === pool) this.pools.delete(key); });
     }
-    this.last = { settings, pool };
+    this.last = { settings, key, pool };
     return pool;
   }
 

@@ -6,8 +6,6 @@ import { ContentDecodingError, redactUrl } from '../core/errors.ts';
 import { FetchAdapter, mapBodyError } from '../core/fetch-adapter.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 import { Response } from '../core/response.ts';
-
-type FetchResponse = globalThis.Response;
 import { resolveVerify, selectProxy, type Env } from '../core/trust-env.ts';
 import { decodedSource, isDecodingError } from './node-body.ts';
 import { dispatchRequest, type DispatchedResponse } from './node-dispatch.ts';
@@ -15,6 +13,8 @@ import { mapTransportError, type FailureContext } from './node-errors.ts';
 import { replacedFetch } from './node-intercept.ts';
 import { DispatcherPools, type PoolSettings } from './node-pool.ts';
 import { toUploadBody } from './node-upload.ts';
+
+type FetchResponse = globalThis.Response;
 
 /** Options of an UndiciAdapter. */
 export interface UndiciAdapterOptions {

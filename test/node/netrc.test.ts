@@ -132,7 +132,7 @@ describe('node-env', () => {
     expect(readNetrcAuth('https://h/')).toEqual(['dot', 's']);
   });
 
-  it('a ~/.netrc created in a home that had none for a while is read at once (the lookup remembers settled homes)', async () => {
+  it('a ~/.netrc created in a home that had none for a while is read by the next call', async () => {
     delete process.env['NETRC'];
     const home = mkdtempSync(join(dir, 'home-'));
     process.env['HOME'] = home;
