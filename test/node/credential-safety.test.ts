@@ -20,6 +20,7 @@ import {
   BearerAuth, ConnectionError, ContentDecodingError, HTTPBasicAuth, HTTPDigestAuth, HTTPError, InvalidHeaderError, InvalidURLError,
   ProxyError, ReadTimeoutError, Request, RequestError, Session, TimeoutError, TooManyRedirectsError,
 } from 'errand';
+import { trackedSessions } from './tracked-sessions.ts';
 import { respond, stall, startFaultyServer, type FaultyServer } from '../servers/faulty.ts';
 import { startProxy, type TestProxy } from '../servers/proxy.ts';
 
@@ -96,18 +97,12 @@ async function rejection(promise: Promise<unknown>): Promise<RequestError> {
 
 let server: FaultyServer;
 let lockedProxy: TestProxy;
-const sessions: Session[] = [];
-function session(options: ConstructorParameters<typeof Session>[0] = {}): Session {
-  const s = new Session(options);
-  sessions.push(s);
-  return s;
-}
+const session = trackedSessions();
 
 beforeAll(async () => {
   [server, lockedProxy] = await Promise.all([startFaultyServer(), startProxy({ auth: ['alice', 'right-password'] })]);
 });
 afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
   lockedProxy.hits.length = 0;
 });
 afterAll(() => Promise.all([server.close(), lockedProxy.close()]));

@@ -1,7 +1,8 @@
 // Proxies through the Node transport, against a real forward proxy (the `proxy` package) and a real
 // SOCKS5 server (@mongodb-js/socksv5) on loopback.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ConnectionError, HTTPProxyAuth, ProxyError, Session } from 'errand';
+import { ConnectionError, HTTPProxyAuth, ProxyError } from 'errand';
+import { trackedSessions } from '../tracked-sessions.ts';
 import { startProxy, type TestProxy } from '../../servers/proxy.ts';
 import { startSocks, type TestSocks } from '../../servers/socks.ts';
 
@@ -14,13 +15,7 @@ let open: TestProxy;
 let locked: TestProxy;
 let socks: TestSocks;
 let socksLocked: TestSocks;
-const sessions: Session[] = [];
-
-function session(options: ConstructorParameters<typeof Session>[0] = {}): Session {
-  const s = new Session({ retries: 0, ...options });
-  sessions.push(s);
-  return s;
-}
+const session = trackedSessions({ retries: 0 });
 
 const withCredentials = (url: string, user: string, pass: string) => url.replace('://', `://${user}:${pass}@`);
 
@@ -30,7 +25,6 @@ beforeAll(async () => {
   ]);
 });
 afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
   open.hits.length = 0;
   locked.hits.length = 0;
   socks.hits.length = 0;

@@ -1,6 +1,7 @@
 // TLS options of the Node transport against loopback HTTPS servers with openssl-made certificates.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SSLError, Session } from 'errand';
+import { SSLError } from 'errand';
+import { trackedSessions } from '../tracked-sessions.ts';
 import { makePki, startTlsServer, type TestPki, type TlsServer } from '../../servers/tls.ts';
 
 let pki: TestPki;
@@ -9,13 +10,7 @@ let expired: TlsServer;
 let wrongHost: TlsServer;
 let selfSigned: TlsServer;
 let mutual: TlsServer;
-const sessions: Session[] = [];
-
-function session(options: ConstructorParameters<typeof Session>[0] = {}): Session {
-  const s = new Session({ retries: 0, ...options });
-  sessions.push(s);
-  return s;
-}
+const session = trackedSessions({ retries: 0 });
 
 async function sslError(promise: Promise<unknown>): Promise<SSLError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -34,7 +29,6 @@ beforeAll(async () => {
   ]);
 });
 afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
   delete process.env.REQUESTS_CA_BUNDLE;
   delete process.env.CURL_CA_BUNDLE;
 });
