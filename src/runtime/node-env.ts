@@ -1,16 +1,11 @@
 /// <reference types="node" />
-// trustEnv's real data in Node: the process environment and the .netrc file, handed to the pure logic
-// of core/trust-env.ts. Nothing here throws: a missing or unreadable file means "no credentials".
+// trustEnv's .netrc in Node: the file found and parsed for the pure logic of core/trust-env.ts (the
+// environment variables are read by node-transport.ts). Nothing here throws: a missing or unreadable file means "no credentials".
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NetrcLookup } from '../core/adapter.ts';
 import { netrcAuth, parseNetrc, type Env, type NetrcEntry } from '../core/trust-env.ts';
-
-/** A snapshot of `process.env`, for proxiesFromEnv, selectProxy, caBundleFromEnv and resolveVerify. */
-export function readEnv(): Env {
-  return Object.freeze({ ...process.env });
-}
 
 // requests' NETRC_FILES: both names on every platform, the first that exists is used.
 const NETRC_FILES = ['.netrc', '_netrc'];
@@ -83,13 +78,4 @@ export function readNetrc(env: Env = process.env): string | undefined {
 export function netrcLookup(env: Env = process.env): NetrcLookup {
   const entries = load(env)?.entries;
   return (url) => (entries ? netrcAuth(url, entries) : undefined);
-}
-
-/**
- * `[login, password]` from the .netrc for a URL's host, or undefined, read now.
- * The file is parsed once per version.
- */
-export function readNetrcAuth(url: string, env: Env = process.env): [string, string] | undefined {
-  const entries = load(env)?.entries;
-  return entries ? netrcAuth(url, entries) : undefined;
 }
