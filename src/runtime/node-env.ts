@@ -1,6 +1,7 @@
 /// <reference types="node" />
 // trustEnv's .netrc in Node: the file found and parsed for the pure logic of core/trust-env.ts (the
-// environment variables are read by node-transport.ts). Nothing here throws: a missing or unreadable file means "no credentials".
+// environment variables are read by node-transport.ts). Nothing here throws: a missing or unreadable
+// file means "no credentials".
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
