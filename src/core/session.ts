@@ -67,8 +67,14 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   }
 
   /** Sends a request with any method (`MKCOL` too). */
-  async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+  request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+    return this.#request(method, url, options);
+  }
+
+  // `ownQuery`: parameter names the URL already carries (a next page's link), so params do not repeat them.
+  async #request(method: string, url: string | URL, options: RequestOptions, ownQuery?: ReadonlySet<string>): Promise<Response> {
     const merged = mergeOptions(this.defaults(), options);
+    if (ownQuery?.size) merged.params = merged.params.filter(([key]) => !ownQuery.has(key));
     const prepared = await prepare(method, url, merged, this.#netrcAuth);
     return sendLoop(this.context(), prepared, merged);
   }
@@ -118,13 +124,18 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
     const { maxPages = Infinity, next = (r: Response) => r.links['next']?.url, ...rest } = options;
     const seen = new Set<string>();
     let target: string | URL | undefined | null = url;
+    let ownQuery: Set<string> | undefined;
     for (let page = 0; target && page < maxPages; page++) {
-      // The first URL takes the params; the next ones carry their own query.
-      const response = await this.get(target, page === 0 ? rest : { ...rest, params: null });
+      // A next link usually repeats the query it was asked with (GitHub's does): params add only what it lacks.
+      const response = await this.#request('GET', target, rest, ownQuery);
       seen.add(response.url);
       yield response;
       target = await next(response);
-      if (target && seen.has(new URL(String(target), response.url).href)) break; // a loop of pages
+      if (!target) break;
+      const nextUrl = new URL(String(target), response.url);
+      if (seen.has(nextUrl.href)) break; // a loop of pages
+      target = nextUrl;
+      ownQuery = new Set(nextUrl.searchParams.keys());
     }
   }
 

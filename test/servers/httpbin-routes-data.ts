@@ -198,7 +198,9 @@ export const dataRoutes: Route[] = [
     const perPage = Math.max(intParam(ctx.query.get('per_page'), 10, 1000), 1);
     const last = Math.max(Math.ceil(total / perPage), 1);
     const page = Math.max(intParam(ctx.query.get('page'), 1), 1);
-    const link = (p: number, rel: string): string => `</paginate/${total}?page=${p}&per_page=${perPage}>; rel="${rel}"`;
+    // Like GitHub's API, the links carry the request's other query parameters.
+    const rest = [...ctx.query].filter(([k]) => k !== 'page' && k !== 'per_page').map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
+    const link = (p: number, rel: string): string => `</paginate/${total}?page=${p}&per_page=${perPage}${rest}>; rel="${rel}"`;
     const links = [link(1, 'first')];
     if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'));
     if (page < last) links.push(link(page + 1, 'next'));

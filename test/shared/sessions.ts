@@ -128,6 +128,24 @@ export function sessionsSuite(errand: Errand, env: SuiteEnv): void {
       ]);
     });
 
+    it('session params are not repeated on pages whose link already carries them (?api_key=K&api_key=K)', async () => {
+      const s = new errand.Session({ params: { api_key: 'K' } });
+      const { ids: all, urls } = await ids(s.paginate(`${base}/paginate/5`, { params: { per_page: 2 } }));
+      expect(all).toEqual([1, 2, 3, 4, 5]);
+      expect(urls.map((u) => new URL(u).search)).toEqual([
+        '?api_key=K&per_page=2',
+        '?page=2&per_page=2&api_key=K',
+        '?page=3&per_page=2&api_key=K',
+      ]);
+    });
+
+    it('params a next link lacks are still added to it', async () => {
+      const s = new errand.Session({ params: { api_key: 'K' } });
+      const pages = s.paginate(`${base}/paginate/4?per_page=2`, { next: (r) => (r.links['next'] ? `/paginate/4?page=2&per_page=2` : undefined) });
+      const { urls } = await ids(pages);
+      expect(urls.map((u) => new URL(u).search)).toEqual(['?per_page=2&api_key=K', '?page=2&per_page=2&api_key=K']);
+    });
+
     it('maxPages stops early', async () => {
       const s = new errand.Session();
       const { ids: all } = await ids(s.paginate(`${base}/paginate/7?per_page=3`, { maxPages: 2 }));
