@@ -124,9 +124,9 @@ export const PARITY: Row[] = [
   {
     feature: '`credentials` (fetch credentials mode)',
     cells: {
-      ...both(note('accepted, no effect; outside a browser the session jar sends cookies', "test/shared/runtime-limits.ts::credentials: 'include' is accepted and changes nothing (node, edge)")),
+      ...both(note("`'omit'` turns the session's jar off for the call (nothing sent or stored); the other modes change nothing outside a browser", "test/shared/runtime-limits.ts::credentials: 'omit' neither sends nor stores the jar's cookies (node, edge)")),
       browser: works(`${B_FEAT}::a cookie set by a cross-origin, same-site server is kept by the browser and sent back with credentials`),
-      workerd: note('accepted, no effect; workerd ignores it', `${W_LIMIT}::credentials: 'include' (a browser fetch mode)`),
+      workerd: note("`'omit'` turns the session's jar off for the call; the other modes change nothing (workerd ignores them)", `${W_LIMIT}::credentials: 'omit' turns the session's jar off`),
     },
   },
   {

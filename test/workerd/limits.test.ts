@@ -46,4 +46,8 @@ describe('workerd: Node-only options are refused', () => {
   test("credentials: 'include' (a browser fetch mode) is passed to fetch; workerd ignores it and the request succeeds", async () => {
     expect(await w.run('credentials')).toMatchObject({ name: 'resolved' })
   })
+
+  test("credentials: 'omit' turns the session's jar off for the call: nothing sent, nothing stored", async () => {
+    expect(await w.run('credentials-omit')).toEqual({ sent: { cookies: {} }, jar: { kept: '1' } })
+  })
 })

@@ -395,6 +395,15 @@ export const scenarios = {
     return r
   },
 
+  /** `credentials: 'omit'` turns the session's cookie jar off for the call, as fetch's mode means. */
+  async 'credentials-omit'(errand, base) {
+    const s = new errand.Session()
+    await s.get(`${base}/cookies/set/kept/1`)
+    const sent = (await s.get(`${base}/cookies`, { credentials: 'omit' })).json()
+    await s.get(`${base}/cookies/set/other/2`, { credentials: 'omit', allowRedirects: false })
+    return { sent, jar: s.cookies.getDict() }
+  },
+
   // ---- responses ---------------------------------------------------------------------------------
 
   async 'raise-for-status'(errand, base) {
