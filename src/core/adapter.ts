@@ -32,8 +32,11 @@ export interface CookieStore {
    * for when it can (a cookie library still loading). The loop awaits it before cookiesFor and storeFrom.
    */
   ready?(storing?: boolean): Promise<void> | undefined;
-  /** The name/value pairs to send to a URL. */
-  cookiesFor(url: string): ReadonlyArray<readonly [string, string]>;
+  /**
+   * The name/value pairs to send to a URL. `anyHost` false leaves out cookies set for any host (by
+   * name only): the loop asks so after a redirect that stripped credentials.
+   */
+  cookiesFor(url: string, anyHost?: boolean): ReadonlyArray<readonly [string, string]>;
   /** Stores the Set-Cookie lines of a response received from `url`; returns the cookies it kept. */
   storeFrom(url: string, setCookies: readonly string[]): Record<string, string>;
 }

@@ -8,6 +8,7 @@ import {
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
+import { markSent } from './retry.ts';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -56,7 +57,10 @@ export class FetchAdapter implements Adapter {
     try {
       raw = await fetch(request.url, init);
     } catch (error) {
-      throw mapFetchError(error, request, options.signal);
+      const mapped = mapFetchError(error, request, options.signal);
+      // Where fetch says why (Node's undici codes), a connection lost once the request was written is a
+      // read failure; elsewhere fetch gives a bare TypeError, counted as a failure to connect.
+      throw SENT_CODES.test(causeCode(error)) ? markSent(mapped) : mapped;
     }
     progress?.done();
     return new Response(raw, request, {
@@ -127,6 +131,8 @@ function causeMessage(error: unknown): string {
   const cause = (error as { cause?: { message?: string } })?.cause;
   return String(cause?.message ?? (error as Error)?.message ?? error);
 }
+
+const SENT_CODES = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE|UND_ERR_HEADERS_TIMEOUT)$/;
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
 

@@ -72,8 +72,21 @@ export async function runRequestHooks(hooks: readonly RequestHook[], request: Pr
   return request;
 }
 
-/** Runs response hooks in order; a returned Response replaces the one passed on. */
+/**
+ * Runs response hooks in order; a returned Response replaces the one passed on. A replaced response, and
+ * the current one when a hook throws, is closed: its connection is released at once, not at session.close().
+ */
 export async function runResponseHooks(hooks: readonly ResponseHook[], response: Response, context: HookContext): Promise<Response> {
-  for (const hook of hooks) response = (await hook(response, context)) ?? response;
+  for (const hook of hooks) {
+    let next: Response | void;
+    try {
+      next = await hook(response, context);
+    } catch (error) {
+      await response.close();
+      throw error;
+    }
+    if (next && next !== response) await response.close();
+    response = next ?? response;
+  }
   return response;
 }

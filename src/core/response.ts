@@ -38,6 +38,17 @@ export interface ResponseParts {
   platform(body: BodyInit | null): FetchResponse;
 }
 
+// Set by the class's static block: lets the send loop learn when a body is done (see onBodySettled).
+let setSettledCallback: (response: Response, callback: () => void) => void;
+
+/**
+ * Calls `callback` once the body of `response` has been read to the end, failed, or been closed (at once
+ * when there is nothing left to read). The send loop uses it to keep a total timeout over a streamed body.
+ */
+export function onBodySettled(response: Response, callback: () => void): void {
+  setSettledCallback(response, callback);
+}
+
 /**
  * A response, as in requests: status, headers, final URL, history, timing, and a body that is loaded
  * before the call resolves (unless `stream: true`), so `content`, `text` and `json()` are synchronous.
@@ -61,6 +72,15 @@ export class Response {
   #explicitEncoding: string | null | undefined;
   readonly #onProgress: ProgressCallback | undefined;
   readonly #mapBodyError: BodyErrorMapper;
+  #settled: (() => void) | undefined;
+
+  static {
+    setSettledCallback = (response, callback) => {
+      const unread = response.#body === undefined && (response.#parts ? response.#parts.body !== null && !response.#sourceUsed : response.#raw!.body !== null && !response.#raw!.bodyUsed);
+      if (unread) response.#settled = callback;
+      else callback();
+    };
+  }
 
   constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: { elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined }) {
     if ('arrayBuffer' in raw) this.#raw = raw;
@@ -200,6 +220,8 @@ export class Response {
         this.#body = await source.all();
       } catch (error) {
         throw this.#mapBodyError(error, this);
+      } finally {
+        this.settle();
       }
       return this;
     }
@@ -244,13 +266,15 @@ export class Response {
   /** Releases the connection without reading the rest of the body. */
   async close(): Promise<void> {
     if (this.#body !== undefined) return;
+    this.settle();
     if (this.#parts) {
       if (this.#parts.body && !this.#sourceUsed) {
         this.#sourceUsed = true;
         this.#parts.body.cancel();
       }
     } else if (this.raw.body && !this.raw.bodyUsed) {
-      await this.raw.body.cancel().catch(() => {});
+      // Not awaited: a cancel may never settle (msw 2's mocked bodies), and the release does not need it.
+      this.raw.body.cancel().catch(() => {});
     }
   }
 
@@ -295,8 +319,15 @@ export class Response {
     } finally {
       // A consumer that stops early (break, error) must not leave the connection half-read.
       if (finished) reader.releaseLock();
-      else await reader.cancel().catch(() => {});
+      else reader.cancel().catch(() => {}); // not awaited, as in close()
+      this.settle();
     }
+  }
+
+  private settle(): void {
+    const settled = this.#settled;
+    this.#settled = undefined;
+    settled?.();
   }
 }
 

@@ -1,11 +1,12 @@
 import type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapter.ts';
-import { InvalidHeaderError, TimeoutError, TooManyRedirectsError, UnsupportedError, redactUrl } from './errors.ts';
+import { CallBudget } from './budget.ts';
+import { InvalidHeaderError, RequestError, TimeoutError, UnsupportedError, redactUrl } from './errors.ts';
 import { runRequestHooks, runResponseHooks } from './hooks.ts';
 import type { MergedOptions } from './options.ts';
 import { applyAuth } from './prepare.ts';
-import { nextRedirect } from './redirect.ts';
+import { nextRedirect, shouldStripAuth } from './redirect.ts';
 import type { PreparedRequest } from './prepared-request.ts';
-import { Response } from './response.ts';
+import { Response, onBodySettled } from './response.ts';
 import { nextRetry, normalizeRetries, sleep } from './retry.ts';
 
 /** What the loop needs from its Session. */
@@ -20,7 +21,8 @@ export type LoopOptions = Omit<MergedOptions, 'params' | 'data' | 'json' | 'hasJ
 
 /**
  * THE send loop: every "send another request" decision (auth challenge, redirect, retry) is made here by
- * a pure function, and executed here. Cookies, history, hooks and the total timeout live only here.
+ * a pure function, drawn from the call's budget, and executed here. Cookies, history, hooks and the total
+ * timeout live only here.
  */
 export async function sendLoop(context: SendContext, first: PreparedRequest, options: LoopOptions): Promise<Response> {
   const followsItself = context.runtime.followsRedirects;
@@ -30,87 +32,117 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
   if (followsItself && options.maxRedirects !== undefined) {
     throw new UnsupportedError(`maxRedirects cannot be enforced in ${context.runtime.name}: the browser follows redirects itself (up to 20)`, { request: first });
   }
-  const maxRedirects = options.maxRedirects ?? 30;
-  const retry = normalizeRetries(options.retries);
+  const budget = new CallBudget(normalizeRetries(options.retries), options.maxRedirects ?? 30);
   const call = startCall(options, () => request);
   const history: Response[] = [];
   let request = first;
-  let attempt = 0;
+  let hopRetries = 0;
+  // After a redirect that stripped credentials, cookies set for any host stop too (see setCookieHeader).
+  let stripped = false;
+  let response: Response | undefined;
   try {
     for (;;) {
+      budget.send(request);
       if (request.hooks.request.length) request = await runRequestHooks(request.hooks.request, request);
       // credentials: 'omit' means no cookies, as in fetch: the jar is neither read nor filled.
       const jar = options.credentials === 'omit' ? undefined : context.cookies;
       if (jar?.ready) await jar.ready();
-      const cookieSetHere = setCookieHeader(request, jar);
-      const adapterOptions = toAdapterOptions(options, call.signal, followsItself);
-      let outcome: Response | unknown;
-      try {
-        outcome = await context.getAdapter(request.url).send(request, adapterOptions);
-      } catch (error) {
-        if (call.signal?.aborted) throw call.signal.reason;
-        outcome = error;
-      }
-      if (outcome instanceof Response) {
-        if (jar) {
-          const setCookies = outcome.headers.getSetCookie?.() ?? [];
-          if (setCookies.length && jar.ready) await jar.ready(true);
-          outcome.cookies = jar.storeFrom(outcome.url, setCookies);
-        }
-        if (request.hooks.response.length) outcome = await runResponseHooks(request.hooks.response, outcome, { request, history });
-      }
-      const retryStep = nextRetry(retry, request, outcome, attempt);
+      const cookieSetHere = setCookieHeader(request, jar, !stripped);
+      const outcome = await sendHop(context, request, options, call.signal, followsItself, history);
+      const retryStep = nextRetry(budget.retry, request, outcome, budget.retries);
       if (retryStep) {
-        attempt++;
+        budget.retried(retryStep.kind);
+        hopRetries++;
         const info = outcome instanceof Response ? { response: outcome } : { error: outcome };
-        for (const hook of request.hooks.retry) await hook({ attempt, request, delay: retryStep.delay, ...info });
+        for (const hook of request.hooks.retry) await hook({ attempt: budget.retries.total, request, delay: retryStep.delay, ...info });
         if (outcome instanceof Response) await outcome.close();
         await sleep(retryStep.delay, call.signal);
         continue;
       }
-      if (!(outcome instanceof Response)) throw outcome;
-      const response = outcome;
-      const replay = request.auth ? await request.auth.challenge(response, request) : undefined;
-      let redirect: PreparedRequest | undefined;
-      try {
-        redirect = replay ? undefined : nextRedirect(request, response, options.sensitiveHeaders);
-      } catch (error) {
-        if (options.allowRedirects) throw error; // an unusable Location matters only when following it
-      }
-      if (replay || (redirect && options.allowRedirects)) {
-        if (redirect && history.filter((r) => r.isRedirect).length >= maxRedirects) {
-          response.history = [...history];
-          throw new TooManyRedirectsError(`Exceeded ${maxRedirects} redirects, last at ${redactUrl(response.url)}`, { response });
-        }
-        response.retries = attempt;
-        history.push(response);
-        await response.close();
-        const next = (replay ?? redirect)!;
-        // The jar may have changed (a 401 can set cookies): recompute the header we set.
-        if (replay && cookieSetHere) next.headers.delete('cookie');
-        request = next.auth && redirect ? await applyAuth(next) : next;
-        attempt = 0;
-        continue;
-      }
-      response.next = redirect;
-      response.history = history;
-      response.retries = attempt;
-      if (!options.stream) await response.read();
-      return response;
+      if (!(outcome instanceof Response)) throw withAttempts(outcome, budget.retries.total);
+      response = outcome;
+      response.retries = hopRetries;
+      // requests gives each hop the hops before it (never itself).
+      response.history = [...history];
+      const next = await nextStep(request, response, options, budget);
+      if (!next) break;
+      history.push(response);
+      await response.close();
+      response = undefined;
+      hopRetries = 0;
+      // The jar may have changed (a 401 can set cookies): recompute the header we set.
+      if (next.replay && cookieSetHere) next.request.headers.delete('cookie');
+      if (!next.replay && shouldStripAuth(request.url, next.request.url)) stripped = true;
+      request = next.request.auth && !next.replay ? await applyAuth(next.request) : next.request;
     }
+    if (!options.stream) await response.read();
+    else call.keepFor(response);
+    return response;
   } catch (error) {
+    // Whatever ended the call, the response it was looking at is released now, not at session.close().
+    await response?.close();
     throw call.signal?.aborted ? call.signal.reason : error;
   } finally {
-    call.done(options.stream);
+    call.done();
   }
+}
+
+/** One hop: the adapter, the hop's Set-Cookie, the response hooks. A failure is returned, not thrown. */
+async function sendHop(context: SendContext, request: PreparedRequest, options: LoopOptions, signal: AbortSignal | undefined,
+  followsItself: boolean, history: readonly Response[]): Promise<Response | unknown> {
+  let outcome: Response;
+  try {
+    outcome = await context.getAdapter(request.url).send(request, toAdapterOptions(options, signal, followsItself));
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    return error;
+  }
+  const jar = options.credentials === 'omit' ? undefined : context.cookies;
+  if (jar) {
+    const setCookies = outcome.headers.getSetCookie?.() ?? [];
+    if (setCookies.length && jar.ready) await jar.ready(true);
+    outcome.cookies = jar.storeFrom(outcome.url, setCookies);
+  }
+  return request.hooks.response.length ? runResponseHooks(request.hooks.response, outcome, { request, history }) : outcome;
+}
+
+/**
+ * What follows a final response, drawn from the budget: an auth replay (at most AUTH_REPLAYS_PER_HOP per
+ * hop), else a redirect (up to maxRedirects), else nothing: the response is the answer.
+ */
+async function nextStep(request: PreparedRequest, response: Response, options: LoopOptions,
+  budget: CallBudget): Promise<{ request: PreparedRequest; replay: boolean } | undefined> {
+  const replay = request.auth ? await request.auth.challenge(response, request) : undefined;
+  if (replay && budget.authReplay()) return { request: replay, replay: true };
+  if (replay) return undefined; // the hop's challenges are spent: the 401 is the answer
+  let redirect: PreparedRequest | undefined;
+  try {
+    redirect = nextRedirect(request, response, options.sensitiveHeaders);
+  } catch (error) {
+    if (options.allowRedirects) throw error; // an unusable Location matters only when following it
+  }
+  if (!redirect || !options.allowRedirects) {
+    response.next = redirect;
+    return undefined;
+  }
+  budget.redirect(response);
+  return { request: redirect, replay: false };
+}
+
+/** Says in the message how many attempts a failure took, when there was more than one. */
+function withAttempts(error: unknown, retries: number): unknown {
+  if (retries > 0 && error instanceof RequestError) error.message += ` (${retries + 1} attempts)`;
+  return error;
 }
 
 // The Cookie header is computed here for every hop: the jar's cookies for this URL, overridden by
 // name by the call's own cookies (a null one suppresses the jar's). An explicit Cookie header wins.
-function setCookieHeader(request: PreparedRequest, jar: CookieStore | undefined): boolean {
+// `anyHost`: whether cookies set for any host (by name only) may go; not after a redirect that
+// stripped credentials, since they are as much the caller's secrets as Authorization is.
+function setCookieHeader(request: PreparedRequest, jar: CookieStore | undefined, anyHost: boolean): boolean {
   if (request.headers.has('cookie')) return false;
   const own = request.cookies;
-  const pairs = (jar?.cookiesFor(request.url) ?? []).filter(([name]) => !(name in own));
+  const pairs = (jar?.cookiesFor(request.url, anyHost) ?? []).filter(([name]) => !(name in own));
   for (const [name, value] of Object.entries(own)) if (value !== null) pairs.push([name, value]);
   for (const [name, value] of pairs) {
     // RFC 6265 §4.1.1: no CR, LF, ';' or NUL; checked here so no error quotes a cookie value.
@@ -132,14 +164,15 @@ function toAdapterOptions(options: LoopOptions, signal: AbortSignal | undefined,
 
 /**
  * One signal per call: the user's signal and the total timeout. The timeout's error names the request
- * in flight when it fired. `done` clears the timer on every path; with `stream` the user's signal
- * stays linked so it can still stop the body. With no timeout the user's own signal (or none) is used
- * as it is: an AbortController per call is a measurable share of a request's own work.
+ * in flight when it fired. `done` clears the timer on every path, unless `keepFor` handed it to a streamed
+ * body: the total deadline covers reading it too, until it is read, fails or is closed. With no timeout
+ * the user's own signal (or none) is used as it is: an AbortController per call is a measurable share of
+ * a request's own work.
  */
-function startCall(options: LoopOptions, current: () => PreparedRequest): { signal: AbortSignal | undefined; done(stream: boolean): void } {
+function startCall(options: LoopOptions, current: () => PreparedRequest): { signal: AbortSignal | undefined; keepFor(response: Response): void; done(): void } {
   const user = options.signal ?? undefined;
   const total = options.timeout.total;
-  if (total === undefined) return { signal: user, done() {} };
+  if (total === undefined) return { signal: user, keepFor() {}, done() {} };
   const controller = new AbortController();
   const onAbort = () => controller.abort(user!.reason);
   if (user?.aborted) controller.abort(user.reason);
@@ -148,11 +181,21 @@ function startCall(options: LoopOptions, current: () => PreparedRequest): { sign
     const request = current();
     controller.abort(new TimeoutError(`${request.method} ${redactUrl(request.url)} did not complete within the total timeout of ${total} ms`, { request }));
   }, total);
+  const release = () => {
+    clearTimeout(timer);
+    user?.removeEventListener('abort', onAbort);
+  };
+  let kept = false;
   return {
     signal: controller.signal,
-    done(stream: boolean) {
-      clearTimeout(timer);
-      if (!stream || controller.signal.aborted) user?.removeEventListener('abort', onAbort);
+    keepFor(response) {
+      kept = true;
+      // A body nobody reads must not hold the process open until the deadline.
+      (timer as { unref?: () => void }).unref?.();
+      onBodySettled(response, release);
+    },
+    done() {
+      if (!kept) release();
     },
   };
 }

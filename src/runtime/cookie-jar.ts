@@ -63,14 +63,14 @@ export class SessionCookieJar implements SessionCookies {
     return this.#loader.load().then((loaded) => { if (this.#pending.length) this.flush(loaded); });
   }
 
-  /** Name/value pairs to send to `url` (after ready()). */
-  cookiesFor(url: string): [string, string][] {
-    if (!this.#anyHost.length && !this.#jar) return [];
+  /** Name/value pairs to send to `url` (after ready()); `anyHost` false leaves out the cookies set for any host. */
+  cookiesFor(url: string, anyHost = true): [string, string][] {
+    if ((!anyHost || !this.#anyHost.length) && !this.#jar) return [];
     const { protocol, pathname } = new URL(url);
     const now = Date.now();
     this.#anyHost = this.#anyHost.filter((c) => c.expires === undefined || c.expires > now);
     const general = this.#anyHost
-      .filter((c) => (!c.secure || protocol === 'https:') && pathMatches(pathname, c.path))
+      .filter((c) => anyHost && (!c.secure || protocol === 'https:') && pathMatches(pathname, c.path))
       .map((c): [string, string] => [c.name, c.value]);
     if (!this.#jar) return general;
     const matched = this.#jar.getCookiesSync(url, { http: true }).map((c): [string, string] => [c.key, c.value]);

@@ -3,7 +3,9 @@
 // rather than `dispatcher.request()` because request() drops the reason phrase (requests' `reason`)
 // and wraps the body in a Node Readable that would then be wrapped again as a Web stream.
 import type { Dispatcher } from 'undici';
+import { markSent } from '../core/retry.ts';
 import { BodyChannel } from './node-body-channel.ts';
+import { noteWriteStart, type WriteState } from './node-socket-reuse.ts';
 
 /** The response line, headers and body, as they came off the socket (the body still encoded). */
 export interface DispatchedResponse {
@@ -46,11 +48,13 @@ export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.Disp
       controller?.abort(signal!.reason);
       finish(signal!.reason);
     };
+    const write: WriteState = { started: false, reused: false };
     const finish = (error?: unknown) => {
       if (done) return;
       done = true;
       signal?.removeEventListener('abort', onAbort);
-      if (!body) reject(error);
+      // Written to a fresh socket and lost before an answer: the server may have acted on it (see node-socket-reuse.ts).
+      if (!body) reject(write.started && !write.reused ? markSent(error) : error);
       else if (error === undefined) body.end();
       else body.fail(error);
     };
@@ -61,6 +65,7 @@ export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.Disp
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(started) {
         controller = started;
+        noteWriteStart(write);
         if (done) started.abort(signal?.reason ?? new Error('errand: request abandoned'));
       },
       onResponseStart(started, status, headers, statusText) {

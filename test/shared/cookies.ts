@@ -203,13 +203,24 @@ export function cookiesSuite(errand: CookieErrand, env: SuiteEnv): void {
       expect(cross.history[0]!.request.headers.get('cookie')).toBe('call=1');
     });
 
-    it('a jar cookie for 127.0.0.1 is not sent after a redirect to localhost; a no-domain one is (requests\' any-host rule)', async () => {
-      const s = new errand.Session();
+    // Unlike requests, a cookie set for any host stops where Authorization does: a redirect to another
+    // origin is the server's choice, not the caller's, so it must not carry the caller's secrets along.
+    it('after a redirect to localhost neither the jar cookie for 127.0.0.1 nor a no-domain one is sent', async () => {
+      const s = new errand.Session({ cookies: { fromOptions: 'o' } });
       await s.get(`${base}/cookies/set/hostBound/1`);
       s.cookies.set('anyHost', 'a');
       const r = await s.get(redirectTo(`${alt}/cookies`));
+      expect(r.json<CookiesEcho>().cookies).toEqual({});
+      expect(r.history[0]!.request.headers.get('cookie')).toBe('hostBound=1; fromOptions=o; anyHost=a');
+      // Called directly, the other host gets the no-domain cookies as before.
+      expect(await cookiesAt(s, `${alt}/cookies`)).toEqual({ fromOptions: 'o', anyHost: 'a' });
+    });
+
+    it('no-domain cookies still follow a same-origin redirect', async () => {
+      const s = new errand.Session();
+      s.cookies.set('anyHost', 'a');
+      const r = await s.get(redirectTo(`${base}/cookies`));
       expect(r.json<CookiesEcho>().cookies).toEqual({ anyHost: 'a' });
-      expect(r.history[0]!.request.headers.get('cookie')).toBe('hostBound=1; anyHost=a');
     });
 
     it('an explicit Cookie header is not sent to another host', async () => {

@@ -144,7 +144,7 @@ describe('retry hooks', () => {
       async close() {},
     });
     const r = await s.get('http://retry.test/x', {
-      retries: { total: 3, backoffFactor: 0 },
+      retries: { total: 3, backoffFactor: 0, backoffJitter: 0 },
       hooks: { retry: (info) => { seen.push(`call:${info.attempt}:${info.request.url}`); } },
     });
     expect(r.statusCode).toBe(200);

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConnectionError, ConnectTimeoutError, InvalidSchemaError, ProxyError, ReadTimeoutError, SSLError, TimeoutError,
 } from 'errand';
-import { nextRetry, normalizeRetries, parseRetryAfter, sleep, type RetryPolicy } from '../../src/core/retry.ts';
+import {
+  failureKind, markSent, nextRetry, noRetries, normalizeRetries, parseRetryAfter, sleep, type RetryCounts, type RetryPolicy,
+} from '../../src/core/retry.ts';
 import { Response } from '../../src/core/response.ts';
 import { preparedFor } from './_helpers.ts';
 
@@ -22,6 +24,17 @@ describe('normalizeRetries', () => {
     expect(policy.allowedMethods).not.toContain('POST');
     expect(policy.allowedMethods).not.toContain('PATCH');
     expect(policy.respectRetryAfter).toBe(true);
+  });
+
+  it("has urllib3's separate counts: connect and status default to the total, read to 0", () => {
+    expect(normalizeRetries(undefined)).toMatchObject({ total: 2, connect: 2, read: 0, status: 2 });
+    expect(normalizeRetries(5)).toMatchObject({ total: 5, connect: 5, read: 0, status: 5 });
+    expect(normalizeRetries({ total: 4, connect: 1 })).toMatchObject({ total: 4, connect: 1, read: 0, status: 4 });
+    expect(normalizeRetries({ read: 3 })).toMatchObject({ total: 2, read: 3 });
+  });
+
+  it.each([['connect', -1], ['read', 1.5], ['status', Number.NaN], ['backoffJitter', -5], ['maxBackoff', Number.NaN]])('refuses retries.%s = %s', (name, value) => {
+    expect(() => normalizeRetries({ [name]: value })).toThrow(TypeError);
   });
 
   it('takes a number as the total, 0 turning retries off', () => {
@@ -49,52 +62,80 @@ describe('normalizeRetries', () => {
 describe('nextRetry', () => {
   const policy = normalizeRetries(undefined);
   const get = preparedFor('https://x.test/');
+  /** Retries already spent in the call. */
+  const used = (counts: Partial<RetryCounts> = {}): RetryCounts => ({ ...noRetries(), ...counts });
+  // The first retry waits backoffFactor (300) plus half the jitter (300): 450 with random() = 0.5.
+  const first = { delay: 450 };
 
-  it.each([413, 429, 502, 503, 504])('retries a GET answered %d', (status) => {
-    expect(nextRetry(policy, get, answer(status), 0, half)).toEqual({ delay: 150 });
+  it.each([413, 429, 502, 503, 504])('retries a GET answered %d, as a status retry', (status) => {
+    expect(nextRetry(policy, get, answer(status), used(), half)).toEqual({ kind: 'status', ...first });
   });
 
   it.each([200, 301, 400, 404, 500, 501])('does not retry a GET answered %d', (status) => {
-    expect(nextRetry(policy, get, answer(status), 0, half)).toBeUndefined();
+    expect(nextRetry(policy, get, answer(status), used(), half)).toBeUndefined();
   });
 
   it('follows a custom status list', () => {
     const custom = normalizeRetries({ statusForcelist: [500] });
-    expect(nextRetry(custom, get, answer(500), 0, half)).toBeDefined();
-    expect(nextRetry(custom, get, answer(503), 0, half)).toBeUndefined();
+    expect(nextRetry(custom, get, answer(500), used(), half)).toBeDefined();
+    expect(nextRetry(custom, get, answer(503), used(), half)).toBeUndefined();
   });
 
   it('does not retry a POST, by default', () => {
-    expect(nextRetry(policy, preparedFor('https://x.test/', 'POST'), answer(503), 0, half)).toBeUndefined();
-    expect(nextRetry(policy, preparedFor('https://x.test/', 'POST'), new ConnectionError('refused'), 0, half)).toBeUndefined();
+    expect(nextRetry(policy, preparedFor('https://x.test/', 'POST'), answer(503), used(), half)).toBeUndefined();
+    expect(nextRetry(policy, preparedFor('https://x.test/', 'POST'), new ConnectionError('refused'), used(), half)).toBeUndefined();
   });
 
   it('retries a POST when allowedMethods lists it', () => {
     const withPost = normalizeRetries({ allowedMethods: ['POST'] });
-    expect(nextRetry(withPost, preparedFor('https://x.test/', 'POST'), answer(503), 0, half)).toBeDefined();
-    expect(nextRetry(withPost, get, answer(503), 0, half)).toBeUndefined();
+    expect(nextRetry(withPost, preparedFor('https://x.test/', 'POST'), answer(503), used(), half)).toBeDefined();
+    expect(nextRetry(withPost, get, answer(503), used(), half)).toBeUndefined();
   });
 
   it('does not retry a request whose body is a one-shot stream', () => {
     const streaming = preparedFor('https://x.test/', 'PUT');
     streaming.body = new ReadableStream<Uint8Array>();
-    expect(nextRetry(policy, streaming, answer(503), 0, half)).toBeUndefined();
-    expect(nextRetry(policy, streaming, new ConnectionError('reset'), 0, half)).toBeUndefined();
+    expect(nextRetry(policy, streaming, answer(503), used(), half)).toBeUndefined();
+    expect(nextRetry(policy, streaming, new ConnectionError('reset'), used(), half)).toBeUndefined();
     const bytes = preparedFor('https://x.test/', 'PUT');
     bytes.body = new Uint8Array([1]);
-    expect(nextRetry(policy, bytes, answer(503), 0, half)).toBeDefined();
+    expect(nextRetry(policy, bytes, answer(503), used(), half)).toBeDefined();
   });
 
-  it('retries connection failures and read timeouts', () => {
-    expect(nextRetry(policy, get, new ConnectionError('refused'), 0, half)).toEqual({ delay: 150 });
-    expect(nextRetry(policy, get, new ReadTimeoutError('slow'), 0, half)).toEqual({ delay: 150 });
+  it('retries a failure before the request was sent as a connect retry: refused, DNS, connect timeout', () => {
+    expect(nextRetry(policy, get, new ConnectionError('refused'), used(), half)).toEqual({ kind: 'connect', ...first });
+    expect(nextRetry(policy, get, new ConnectTimeoutError('no connect'), used(), half)).toEqual({ kind: 'connect', ...first });
   });
 
-  // BUG (retry.ts nextRetry): ConnectTimeoutError extends TimeoutError, not ConnectionError, so it is not
-  // retried, though a connect timeout is the safest failure to retry (nothing was sent; requests' ConnectTimeout
-  // is a ConnectionError, and urllib3 counts it as a connect error). Read timeouts, which are riskier, are retried.
-  it('retries a connect timeout like any connection failure', () => {
-    expect(nextRetry(policy, get, new ConnectTimeoutError('no connect'), 0, half)).toEqual({ delay: 150 });
+  it('by default does not retry a read timeout or a connection lost after sending (read: 0, as in requests)', () => {
+    const lost = markSent(new ConnectionError('reset after the request was written'));
+    expect(failureKind(lost)).toBe('read');
+    expect(failureKind(new ReadTimeoutError('slow'))).toBe('read');
+    expect(nextRetry(policy, get, lost, used(), half)).toBeUndefined();
+    expect(nextRetry(policy, get, new ReadTimeoutError('slow'), used(), half)).toBeUndefined();
+  });
+
+  it('a platform error the adapter marked as sent makes the error that wraps it a read failure', () => {
+    const platform = markSent(new TypeError('other side closed'));
+    expect(failureKind(new ConnectionError('lost', { cause: platform }))).toBe('read');
+    expect(failureKind(new ConnectionError('refused', { cause: new TypeError('ECONNREFUSED') }))).toBe('connect');
+  });
+
+  it('retries read failures when read allows it, up to that count', () => {
+    const reads = normalizeRetries({ read: 1 });
+    expect(nextRetry(reads, get, new ReadTimeoutError('slow'), used(), half)).toEqual({ kind: 'read', ...first });
+    expect(nextRetry(reads, get, new ReadTimeoutError('slow'), used({ total: 1, read: 1 }), half)).toBeUndefined();
+  });
+
+  it('caps each kind by its own count, and all of them by the total', () => {
+    const capped = normalizeRetries({ total: 5, connect: 1, status: 2 });
+    expect(nextRetry(capped, get, new ConnectionError('refused'), used({ total: 1, connect: 1 }), half)).toBeUndefined();
+    expect(nextRetry(capped, get, answer(503), used({ total: 1, connect: 1 }), half)?.kind).toBe('status');
+    expect(nextRetry(capped, get, answer(503), used({ total: 3, connect: 1, status: 2 }), half)).toBeUndefined();
+    const total = normalizeRetries({ total: 2, connect: 5, status: 5 });
+    expect(nextRetry(total, get, answer(503), used({ total: 2, connect: 2 }), half)).toBeUndefined();
+    expect(nextRetry(normalizeRetries(0), get, answer(503), used(), half)).toBeUndefined();
+    expect(nextRetry(normalizeRetries(0), get, new ConnectionError('x'), used(), half)).toBeUndefined();
   });
 
   it.each([
@@ -104,56 +145,58 @@ describe('nextRetry', () => {
     ['an InvalidSchemaError', new InvalidSchemaError('ftp')],
     ['a plain TypeError', new TypeError('bug')],
   ])('does not retry %s', (_label, error) => {
-    expect(nextRetry(policy, get, error, 0, half)).toBeUndefined();
-  });
-
-  it('stops when the total is reached', () => {
-    expect(nextRetry(policy, get, answer(503), 1, half)).toBeDefined();
-    expect(nextRetry(policy, get, answer(503), 2, half)).toBeUndefined();
-    expect(nextRetry(normalizeRetries(0), get, answer(503), 0, half)).toBeUndefined();
-    expect(nextRetry(normalizeRetries(0), get, new ConnectionError('x'), 0, half)).toBeUndefined();
+    expect(nextRetry(policy, get, error, used(), half)).toBeUndefined();
   });
 
   it('waits as long as Retry-After says in seconds, whatever the jitter', () => {
-    expect(nextRetry(policy, get, answer(503, { 'retry-after': '3' }), 0, half)).toEqual({ delay: 3000 });
-    expect(nextRetry(policy, get, answer(429, { 'retry-after': '0' }), 0, half)).toEqual({ delay: 0 });
+    expect(nextRetry(policy, get, answer(503, { 'retry-after': '3' }), used(), half)).toEqual({ kind: 'status', delay: 3000 });
+    expect(nextRetry(policy, get, answer(429, { 'retry-after': '0' }), used(), half)).toEqual({ kind: 'status', delay: 0 });
   });
 
   it('waits until a Retry-After HTTP-date, not before now', () => {
-    expect(nextRetry(policy, get, answer(503, { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }), 0, half)).toEqual({ delay: 0 });
-    const far = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000).toUTCString();
-    expect(nextRetry(normalizeRetries({ maxBackoff: 60_000 }), get, answer(503, { 'retry-after': far }), 0, half)).toEqual({ delay: 60_000 });
+    expect(nextRetry(policy, get, answer(503, { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }), used(), half)).toEqual({ kind: 'status', delay: 0 });
+    const soon = new Date(Date.now() + 30_000).toUTCString();
+    const step = nextRetry(normalizeRetries({ maxBackoff: 60_000 }), get, answer(503, { 'retry-after': soon }), used(), half);
+    expect(step?.delay).toBeGreaterThan(20_000);
+    expect(step?.delay).toBeLessThanOrEqual(30_000);
   });
 
-  it('caps Retry-After at maxBackoff', () => {
-    expect(nextRetry(normalizeRetries({ maxBackoff: 5000 }), get, answer(503, { 'retry-after': '3600' }), 0, half)).toEqual({ delay: 5000 });
+  it('ends the retries when Retry-After asks for longer than maxBackoff (seconds or a date): the response stands', () => {
+    expect(nextRetry(normalizeRetries({ maxBackoff: 5000 }), get, answer(503, { 'retry-after': '3600' }), used(), half)).toBeUndefined();
+    const far = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000).toUTCString();
+    expect(nextRetry(normalizeRetries({ maxBackoff: 60_000 }), get, answer(503, { 'retry-after': far }), used(), half)).toBeUndefined();
+    expect(nextRetry(normalizeRetries({ maxBackoff: 5000 }), get, answer(503, { 'retry-after': '5' }), used(), half)).toEqual({ kind: 'status', delay: 5000 });
   });
 
   it('ignores Retry-After when respectRetryAfter is false, or when it cannot be read', () => {
-    expect(nextRetry(normalizeRetries({ respectRetryAfter: false }), get, answer(503, { 'retry-after': '30' }), 0, half)).toEqual({ delay: 150 });
-    expect(nextRetry(policy, get, answer(503, { 'retry-after': 'soon' }), 0, half)).toEqual({ delay: 150 });
+    expect(nextRetry(normalizeRetries({ respectRetryAfter: false }), get, answer(503, { 'retry-after': '30' }), used(), half)).toEqual({ kind: 'status', ...first });
+    expect(nextRetry(policy, get, answer(503, { 'retry-after': 'soon' }), used(), half)).toEqual({ kind: 'status', ...first });
   });
 
-  it('backs off exponentially with full jitter: random() * backoffFactor * 2^attempt', () => {
-    const custom = normalizeRetries({ total: 10, backoffFactor: 100 });
-    expect([0, 1, 2, 3].map((attempt) => nextRetry(custom, get, answer(503), attempt, half)!.delay)).toEqual([50, 100, 200, 400]);
-    expect(nextRetry(custom, get, answer(503), 3, () => 0)!.delay).toBe(0);
+  it("backs off as urllib3 does: backoffFactor × 2^(n-1) for the call's n-th retry, plus up to backoffJitter", () => {
+    const custom = normalizeRetries({ total: 10, backoffFactor: 100, backoffJitter: 40 });
+    const delays = [0, 1, 2, 3].map((n) => nextRetry(custom, get, answer(503), used({ total: n }), half)!.delay);
+    expect(delays).toEqual([120, 220, 420, 820]);
+    expect(nextRetry(custom, get, answer(503), used({ total: 3 }), () => 0)!.delay).toBe(800);
+    expect(nextRetry(normalizeRetries({ backoffJitter: 0 }), get, answer(503), used(), half)!.delay).toBe(300);
   });
 
-  it('keeps every delay in [0, min(backoffFactor * 2^attempt, maxBackoff)) (property)', () => {
+  it('keeps every delay in [base, base + jitter], base = min(backoffFactor × 2^(n-1), maxBackoff), never over maxBackoff (property)', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         fc.integer({ min: 0, max: 30 }),
-        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 0, max: 5000 }),
         fc.integer({ min: 1, max: 200_000 }),
-        (r, attempt, backoffFactor, maxBackoff) => {
-          const custom: RetryPolicy = normalizeRetries({ total: 100, backoffFactor, maxBackoff });
-          const { delay } = nextRetry(custom, get, new ConnectionError('x'), attempt, () => r)!;
-          const ceiling = Math.min(backoffFactor * 2 ** attempt, maxBackoff);
+        (r, spent, backoffFactor, backoffJitter, maxBackoff) => {
+          const custom: RetryPolicy = normalizeRetries({ total: 100, backoffFactor, backoffJitter, maxBackoff });
+          const { delay } = nextRetry(custom, get, new ConnectionError('x'), used({ total: spent }), () => r)!;
+          const base = backoffFactor * 2 ** spent;
           expect(Number.isInteger(delay)).toBe(true);
-          expect(delay).toBeGreaterThanOrEqual(0);
-          expect(delay).toBeLessThan(ceiling);
+          expect(delay).toBeLessThanOrEqual(maxBackoff);
+          expect(delay).toBeGreaterThanOrEqual(Math.min(Math.floor(base), maxBackoff));
+          expect(delay).toBeLessThanOrEqual(base + backoffJitter);
         },
       ),
       { seed: 42, numRuns: 300 },
@@ -186,7 +229,7 @@ describe('parseRetryAfter', () => {
 
   it('backs off normally after a malformed Retry-After instead of retrying at once', () => {
     const get = preparedFor('https://x.test/');
-    expect(nextRetry(normalizeRetries(undefined), get, answer(503, { 'retry-after': '1.5' }), 0, half)).toEqual({ delay: 150 });
+    expect(nextRetry(normalizeRetries(undefined), get, answer(503, { 'retry-after': '1.5' }), noRetries(), half)).toEqual({ kind: 'status', delay: 450 });
   });
 });
 

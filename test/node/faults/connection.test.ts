@@ -33,7 +33,7 @@ describe('faults: no connection', () => {
       const log = retryLog();
       const error = await rejection(s.get(`http://127.0.0.1:${port}/`, { hooks: log.hooks }));
       expect(error).toBeInstanceOf(ConnectionError);
-      expect(error.message).toMatch(/ECONNREFUSED/);
+      expect(error.message).toMatch(/ECONNREFUSED.*\(3 attempts\)$/);
       expect(log.seen).toEqual([[1, 'ConnectionError'], [2, 'ConnectionError']]);
     });
   });
@@ -49,7 +49,7 @@ describe('faults: no connection', () => {
 });
 
 describe('faults: the server breaks the exchange', () => {
-  it(`a reset before the headers is a ConnectionError (${LOOPS} times), retried for a GET until the retries run out`, async () => {
+  it(`a reset before the headers is a ConnectionError (${LOOPS} times); the server got the request, so it is a read failure, retried only with retries.read`, async () => {
     server.route('/reset-before-headers', resetAfter());
     await withFault(server, { retries: 0 }, async (s) => {
       for (let i = 0; i < LOOPS; i++) {
@@ -60,8 +60,16 @@ describe('faults: the server breaks the exchange', () => {
     });
     server.route('/reset-before-headers', resetAfter());
     await withFault(server, {}, async (s) => {
+      expect(await rejection(s.get(url('/reset-before-headers')))).toBeInstanceOf(ConnectionError);
+      expect(server.count('/reset-before-headers')).toBe(1);
+    });
+    server.route('/reset-before-headers', resetAfter());
+    await withFault(server, { retries: { read: 5 } }, async (s) => {
       const log = retryLog();
-      expect(await rejection(s.get(url('/reset-before-headers'), { hooks: log.hooks }))).toBeInstanceOf(ConnectionError);
+      const error = await rejection(s.get(url('/reset-before-headers'), { hooks: log.hooks }));
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error.message).toMatch(/\(3 attempts\)$/);
+      // read: 5 allows more, but the total (2) ends it.
       expect(server.count('/reset-before-headers')).toBe(3);
       expect(log.seen.map(([attempt]) => attempt)).toEqual([1, 2]);
     });

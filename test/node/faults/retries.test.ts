@@ -51,28 +51,46 @@ describe('retries: status and Retry-After', { timeout: 20_000 }, () => {
     });
   });
 
-  it('without Retry-After the hook is told the jittered backoff: within [0, backoffFactor × 2^(attempt-1))', async () => {
+  it('without Retry-After the hook is told the backoff: backoffFactor × 2^(n-1) plus up to backoffJitter', async () => {
     server.route('/backoff', unavailable(), unavailable(), okWith('done'));
     await withFault(server, {}, async (s) => {
       const log = recorder();
-      await s.get(url('/backoff'), { retries: { backoffFactor: 20 }, hooks: log.hooks });
+      await s.get(url('/backoff'), { retries: { backoffFactor: 20, backoffJitter: 10 }, hooks: log.hooks });
       expect(log.seen.map((e) => e.attempt)).toEqual([1, 2]);
-      expect(log.seen[0]!.delay).toBeGreaterThanOrEqual(0);
-      expect(log.seen[0]!.delay).toBeLessThan(20);
-      expect(log.seen[1]!.delay).toBeLessThan(40);
+      expect(log.seen[0]!.delay).toBeGreaterThanOrEqual(20);
+      expect(log.seen[0]!.delay).toBeLessThanOrEqual(30);
+      expect(log.seen[1]!.delay).toBeGreaterThanOrEqual(40);
+      expect(log.seen[1]!.delay).toBeLessThanOrEqual(50);
     });
   });
 
-  it('429 with Retry-After as an HTTP-date: a past date means no wait, a far one is capped by maxBackoff', async () => {
+  it('429 with Retry-After as an HTTP-date: a past date means no wait, then the date is read and waited for', async () => {
     const past = new Date(Date.now() - 60_000).toUTCString();
-    const far = new Date(Date.now() + 3_600_000).toUTCString();
-    server.route('/429-date', respond(429, [['Retry-After', past]]), respond(429, [['Retry-After', far]]), okWith('let in'));
+    const soon = new Date(Date.now() + 40_000).toUTCString();
+    server.route('/429-date', respond(429, [['Retry-After', past]]), respond(429, [['Retry-After', soon]]), okWith('let in'));
     await withFault(server, {}, async (s) => {
       const log = recorder();
-      // With jitter the second wait would be below 50 whatever happens; exactly 50 means the date was read and capped.
-      const r = await s.get(url('/429-date'), { retries: { maxBackoff: 50 }, hooks: log.hooks });
-      expect(log.seen.map((e) => [e.status, e.delay])).toEqual([[429, 0], [429, 50]]);
-      expect([r.statusCode, r.retries]).toEqual([200, 2]);
+      // The hook aborts the 40 s wait at once: what matters is what errand was about to wait.
+      const controller = new AbortController();
+      const pending = s.get(url('/429-date'), { signal: controller.signal, hooks: { retry: (info) => { log.hooks.retry(info); if (info.attempt === 2) controller.abort(new Error('seen')); } } });
+      expect((await rejection(pending)).message).toBe('seen');
+      expect(log.seen[0]).toMatchObject({ status: 429, delay: 0 });
+      expect(log.seen[1]!.delay).toBeGreaterThan(30_000);
+      expect(log.seen[1]!.delay).toBeLessThanOrEqual(40_000);
+    });
+  });
+
+  // DESIGN.md "Retries, precisely": waiting less than the server asked would be refused again.
+  it('a Retry-After longer than maxBackoff ends the retries: the 429 is returned at once, one request', async () => {
+    const far = new Date(Date.now() + 3_600_000).toUTCString();
+    server.route('/429-far', respond(429, [['Retry-After', far]]), okWith('too early'));
+    server.route('/503-long', unavailable('3600'), okWith('too early'));
+    await withFault(server, {}, async (s) => {
+      const log = recorder();
+      const r = await s.get(url('/429-far'), { retries: { maxBackoff: 50 }, hooks: log.hooks });
+      expect([r.statusCode, r.retries, log.seen.length, server.count('/429-far')]).toEqual([429, 0, 0, 1]);
+      const seconds = await s.get(url('/503-long'), { retries: { maxBackoff: 50 }, hooks: log.hooks });
+      expect([seconds.statusCode, log.seen.length, server.count('/503-long')]).toEqual([503, 0, 1]);
     });
   });
 
@@ -124,11 +142,19 @@ describe('retries: methods and bodies', { timeout: 20_000 }, () => {
     });
   });
 
-  it('a GET whose connection is reset is retried; the hook is told the error, not a response', async () => {
+  it('a GET whose connection is reset after it was sent is not retried by default (read: 0): one request', async () => {
     server.route('/get-reset', resetAfter(), okWith('healed'));
     await withFault(server, {}, async (s) => {
+      expect(await rejection(s.get(url('/get-reset')))).toBeInstanceOf(ConnectionError);
+      expect(server.count('/get-reset')).toBe(1);
+    });
+  });
+
+  it('with retries.read it is retried; the hook is told the error, not a response', async () => {
+    server.route('/get-reset-read', resetAfter(), okWith('healed'));
+    await withFault(server, {}, async (s) => {
       const log = recorder();
-      const r = await s.get(url('/get-reset'), { hooks: log.hooks });
+      const r = await s.get(url('/get-reset-read'), { retries: { read: 1 }, hooks: log.hooks });
       expect([r.text, r.retries]).toEqual(['healed', 1]);
       expect(log.seen.map((e) => [e.attempt, e.error, e.status])).toEqual([[1, 'ConnectionError', undefined]]);
     });
@@ -173,9 +199,20 @@ describe('retries: with redirects and the total timeout', { timeout: 20_000 }, (
       expect([r.statusCode, r.text, r.url]).toEqual([200, 'landed', url('/hop-b')]);
       expect(r.history.map((h) => h.statusCode)).toEqual([302]);
       expect([server.count('/hop-a'), server.count('/hop-b')]).toEqual([2, 2]);
-      // Each hop has its own budget: attempt numbering starts again after the redirect.
-      expect(log.seen.map((e) => e.attempt)).toEqual([1, 1]);
-      expect(r.retries).toBe(1);
+      // The call has one budget (DESIGN.md "Every call has a budget"): the second hop's retry is the call's second.
+      expect(log.seen.map((e) => e.attempt)).toEqual([1, 2]);
+      // r.retries counts the retries of its own hop.
+      expect([r.history[0]!.retries, r.retries]).toEqual([1, 1]);
+    });
+  });
+
+  it('the retries are the call\'s, not each hop\'s: two spent before a redirect leave none after it', async () => {
+    server.route('/hop-e', unavailable('0'), unavailable('0'), respond(302, [['Location', '/hop-f']]));
+    server.route('/hop-f', unavailable('0'), okWith('would need a third retry'));
+    await withFault(server, {}, async (s) => {
+      const r = await s.get(url('/hop-f'.replace('f', 'e')));
+      expect([r.statusCode, r.url, r.retries, r.history[0]!.retries]).toEqual([503, url('/hop-f'), 0, 2]);
+      expect([server.count('/hop-e'), server.count('/hop-f')]).toEqual([3, 1]);
     });
   });
 
