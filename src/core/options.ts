@@ -21,6 +21,8 @@ export type ProxiesInput = Record<string, string | null | undefined>;
 export type VerifyInput = boolean | string;
 /** A client certificate: PEM path (cert + key), `[certPath, keyPath]`, or PEM text with an optional passphrase. */
 export type CertInput = string | readonly [string, string] | { cert: string; key: string; passphrase?: string };
+/** fetch's `credentials` mode, spelled out so the types need no DOM lib. */
+export type CredentialsMode = 'omit' | 'same-origin' | 'include';
 /** `({ loaded, total?, percent? })`: bytes moved so far. */
 export type ProgressCallback = (progress: { loaded: number; total?: number; percent?: number }) => void;
 
@@ -61,7 +63,7 @@ export interface RequestOptions {
   /** Retry policy: a count, or urllib3-style options. `0` turns retries off. */
   retries?: number | RetryOptions | null | undefined;
   /** Browser only: the fetch `credentials` mode. */
-  credentials?: RequestCredentials | null | undefined;
+  credentials?: CredentialsMode | null | undefined;
   /** Header names dropped on a cross-origin redirect, besides Authorization, Proxy-Authorization and Cookie. */
   sensitiveHeaders?: readonly string[] | null | undefined;
   /** Relative URLs resolve against it. */
@@ -117,7 +119,7 @@ export interface MergedOptions {
   stream: boolean;
   hooks: Hooks;
   retries: number | RetryOptions | undefined;
-  credentials: RequestCredentials | undefined;
+  credentials: CredentialsMode | undefined;
   sensitiveHeaders: readonly string[];
   baseUrl: string | undefined;
   trustEnv: boolean;

@@ -27,6 +27,9 @@ export interface BodySource {
   cancel(): void;
 }
 
+/** What is left of a body when the platform Response is built: the loaded bytes, or the rest as a stream. */
+export type PlatformBody = Uint8Array | ReadableStream<Uint8Array> | null;
+
 /** A response as an adapter may give it instead of a platform Response. */
 export interface ResponseParts {
   status: number;
@@ -35,7 +38,7 @@ export interface ResponseParts {
   /** null for a response without content (HEAD, 204, 304). */
   body: BodySource | null;
   /** Builds the platform Response for `r.raw` around what is left of the body. */
-  platform(body: BodyInit | null): FetchResponse;
+  platform(body: PlatformBody): FetchResponse;
 }
 
 /**
@@ -79,7 +82,7 @@ export class Response {
     if (!this.#raw) {
       const parts = this.#parts!;
       const source = this.#sourceUsed ? null : parts.body;
-      const body = parts.body === null ? null : (this.#body as BodyInit | undefined) ?? source?.stream() ?? null;
+      const body: PlatformBody = parts.body === null ? null : this.#body ?? source?.stream() ?? null;
       this.#raw = parts.platform(body);
       this.#parts = undefined;
     }

@@ -134,6 +134,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   }
 
   /** `await using s = new Session()` closes it. */
+  // Symbol.asyncDispose is in TypeScript's esnext.disposable lib: the published declarations reference it (rollup.config.mjs).
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
