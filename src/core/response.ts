@@ -4,7 +4,7 @@ import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redact
 import { parseLinks, type Link } from './links.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
-import type { InferOutput, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
+import type { JsonResult, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
 
 type FetchResponse = globalThis.Response;
 
@@ -149,11 +149,13 @@ export class Response {
   }
 
   /**
-   * The body parsed as JSON; with a Standard Schema (zod, valibot, arktype), validated and typed.
-   * @example const user = r.json(z.object({ id: z.number() }));
+   * The body parsed as JSON: `unknown` until you narrow it, or say what you expect with `json<T>()` (an
+   * unchecked cast). With a Standard Schema (zod, valibot, arktype), validated and typed: the schema's
+   * output, or a Promise of it when the schema validates asynchronously (see JsonResult; `await` it).
+   * @example const user = await r.json(z.object({ id: z.number() }));
    */
-  json<T = any>(): T;
-  json<S extends StandardSchemaV1>(schema: S): InferOutput<S>;
+  json<T = unknown>(): T;
+  json<S extends StandardSchemaV1>(schema: S): JsonResult<S>;
   json(schema?: StandardSchemaV1): unknown {
     // RFC 8259: JSON is UTF-8 unless the Content-Type (or the user) names another charset.
     const declared = this.#explicitEncoding || parseContentType(this.headers.get('content-type')).params['charset'];

@@ -112,7 +112,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
 
   /**
    * Follows `links.next` (or your `next` function) from page to page.
-   * @example for await (const page of s.paginate(url, { maxPages: 10 })) items.push(...page.json());
+   * @example for await (const page of s.paginate(url, { maxPages: 10 })) items.push(...page.json<Item[]>());
    */
   async *paginate(url: string | URL, options: PaginateOptions = {}): AsyncGenerator<Response> {
     const { maxPages = Infinity, next = (r: Response) => r.links['next']?.url, ...rest } = options;
