@@ -1,6 +1,6 @@
 import type { AuthOption } from './auth.ts';
 import type { Hooks, HooksOption } from './hooks.ts';
-import type { ParamsInput } from './encode.ts';
+import type { FormValue, ParamsInput } from './encode.ts';
 import type { FilesInput } from './multipart.ts';
 import type { RetryOptions } from './retry.ts';
 import { concatHooks, normalizeHooks } from './hooks.ts';
@@ -9,10 +9,14 @@ import { InvalidHeaderError } from './errors.ts';
 
 /** Header input: an object (a `null` value removes a session header), a `Headers`, or pairs. */
 export type HeadersInput = Headers | Record<string, string | number | null | undefined> | ReadonlyArray<readonly [string, string]>;
-/** A body errand sends as given or encodes (see `data` in DESIGN.md). */
+/**
+ * A body errand sends as given or encodes (see `data` in DESIGN.md). Objects and pairs are form fields:
+ * flat values only, as `application/x-www-form-urlencoded` has no nesting (send nested data as `json`).
+ */
 export type DataInput =
   | string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array | string> | Record<string, unknown> | ReadonlyArray<readonly [string, unknown]>;
+  | AsyncIterable<Uint8Array | string>
+  | Readonly<Record<string, FormValue | readonly FormValue[]>> | ReadonlyArray<readonly [string, FormValue | readonly FormValue[]]>;
 /** Milliseconds in total, or per phase where the runtime allows (`connect`, `read`). */
 export type TimeoutInput = number | { connect?: number; read?: number; total?: number };
 /** `{ http, https, all, 'https://host': ... }` → proxy URL. */
