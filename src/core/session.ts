@@ -3,7 +3,7 @@ import { InvalidSchemaError, redactUrl } from './errors.ts';
 import type { HooksOption } from './hooks.ts';
 import {
   SEND_OPTION_NAMES, SESSION_OPTION_NAMES, applyHeaders, checkOptionNames, mergeOptions,
-  type RequestOptions, type SendOptions, type SessionOptions,
+  type RequestOptions, type SendOptions, type SessionDefaults, type SessionOptions,
 } from './options.ts';
 import { prepare } from './prepare.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -151,7 +151,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   [Symbol.for('nodejs.util.inspect.custom')](): string { return `<Session ${JSON.stringify(this.toJSON())}>`; }
 
   /** The session's own fields are its defaults (mergeOptions reads them, never its cookie jar). */
-  private defaults(): Omit<SessionOptions, 'cookies'> & { headers: Headers } {
+  private defaults(): SessionDefaults {
     return this;
   }
 
