@@ -73,6 +73,13 @@ const code = {
   ],
 };
 
+// `Session[Symbol.asyncDispose]` (for `await using`) needs TypeScript's esnext.disposable lib, which a
+// project whose lib stops at es2022 (a browser app without @types/node) does not load: each declaration
+// file references it, as @types/node does for its own disposables. rollup-plugin-dts drops `/// <reference
+// lib>` directives of the sources, so the banner adds it. The other DOM-or-Node-only names stay out of the
+// declarations altogether (test/package/types.test.ts compiles them under Node-only and DOM-only libs).
+const declarationBanner = '/// <reference lib="esnext.disposable" />';
+
 // One declaration build per entry, so each .d.ts/.d.cts is self-contained and
 // a .d.cts never has to import an ESM-typed shared chunk.
 const declarations = Object.entries(entries).map(([name, input]) => ({
@@ -81,8 +88,8 @@ const declarations = Object.entries(entries).map(([name, input]) => ({
   onwarn,
   plugins: [resolveTsFromJs, nodeResolve({ resolveOnly: ['@noble/hashes'] }), dts({ tsconfig: 'tsconfig.json' })],
   output: [
-    { file: `dist/${name}.d.ts`, format: 'es' },
-    { file: `dist/${name}.d.cts`, format: 'es' },
+    { file: `dist/${name}.d.ts`, format: 'es', banner: declarationBanner },
+    { file: `dist/${name}.d.cts`, format: 'es', banner: declarationBanner },
   ],
 }));
 

@@ -45,12 +45,13 @@ async function transfer(client) {
 
 try {
   const client = await makeClient(args.client);
+  /** @type {Record<string, unknown>} */
   const result = args.scenario === 'download' || args.scenario === 'upload' ? await transfer(client) : await requests(client);
   if (client.adapter) result.adapter = client.adapter;
   await client.close?.();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 } catch (error) {
-  process.stdout.write(`${JSON.stringify({ error: String(error?.stack ?? error).split('\n').slice(0, 2).join(' ') })}\n`);
+  process.stdout.write(`${JSON.stringify({ error: String(/** @type {{ stack?: string } | undefined} */ (error)?.stack ?? error).split('\n').slice(0, 2).join(' ') })}\n`);
   process.exit(1);
 }

@@ -45,7 +45,7 @@ async function errandClient(mountName) {
     },
     async post(url, bytes) {
       const r = await session.post(url, { data: bytes });
-      expectSize(r.json().size, bytes.byteLength);
+      expectSize(/** @type {{ size: number }} */ (r.json()).size, bytes.byteLength);
     },
     async download(url) {
       const r = await session.get(url, { stream: true });
@@ -56,7 +56,7 @@ async function errandClient(mountName) {
     async upload(url, source) {
       const r = await session.put(url, { data: source });
       if (r.statusCode !== 200) throw new Error(`status ${r.statusCode}`);
-      return r.json().size;
+      return /** @type {{ size: number }} */ (r.json()).size;
     },
     close: () => session.close?.(),
   };
@@ -76,11 +76,15 @@ function fetchClient(redirect) {
     async download(url) {
       const r = await fetch(url, init);
       let n = 0;
+      if (!r.body) throw new Error('no body');
       for await (const chunk of r.body) n += chunk.byteLength;
       return n;
     },
     async upload(url, source) {
-      const r = await fetch(url, { ...init, method: 'PUT', body: source, duplex: 'half' });
+      // `duplex` is not in the DOM lib's RequestInit yet; Node's fetch needs it for a streamed body.
+      /** @type {RequestInit & { duplex: 'half' }} */
+      const put = { ...init, method: 'PUT', body: source, duplex: 'half' };
+      const r = await fetch(url, put);
       return (await r.json()).size;
     },
   };
@@ -100,7 +104,7 @@ export async function makeClient(name) {
         },
         async post(url, bytes) {
           const { body } = await request(url, { method: 'POST', body: bytes, dispatcher });
-          expectSize((await body.json()).size, bytes.byteLength);
+          expectSize(/** @type {{ size: number }} */ (await body.json()).size, bytes.byteLength);
         },
         async download(url) {
           const { body } = await request(url, { dispatcher });
@@ -110,7 +114,7 @@ export async function makeClient(name) {
         },
         async upload(url, source) {
           const { body } = await request(url, { method: 'PUT', body: source, dispatcher });
-          return (await body.json()).size;
+          return /** @type {{ size: number }} */ (await body.json()).size;
         },
         close: () => dispatcher.close(),
       };
@@ -157,7 +161,7 @@ export async function makeClient(name) {
         async get(url) { expectSmall(await (await nodeFetch(url, { agent })).json()); },
         async post(url, bytes) {
           const r = await nodeFetch(url, { method: 'POST', body: bytes, agent });
-          expectSize((await r.json()).size, bytes.byteLength);
+          expectSize(/** @type {{ size: number }} */ (await r.json()).size, bytes.byteLength);
         },
       };
     }

@@ -23,9 +23,14 @@ export function setPinning(on) {
 
 export const pinning = () => pin;
 
-/** [command, args] for spawn: `argv` run on CPU `cpu` when pinning is on. */
+/**
+ * [command, args] for spawn: `argv` run on CPU `cpu` when pinning is on.
+ * @param {number} cpu
+ * @param {string[]} argv
+ * @returns {[string, string[]]}
+ */
 export function pinned(cpu, argv) {
-  return pin ? ['taskset', ['-c', String(cpu), ...argv]] : [argv[0], argv.slice(1)];
+  return pin ? ['taskset', ['-c', String(cpu), ...argv]] : [argv[0] ?? '', argv.slice(1)];
 }
 
 /** Starts bench/server.mjs in its own process; resolves with { port, stop() } once it printed its port. */
@@ -52,7 +57,7 @@ export function startServer({ timeoutMs = 15_000 } = {}) {
       });
       /** The server's connection counts: { accepted, open }. */
       const stats = () => new Promise((answer) => { pending.push(answer); child.stdin.write('stats\n'); });
-      const stop = () => new Promise((done) => {
+      const stop = () => new Promise(/** @param {(value?: unknown) => void} done */ (done) => {
         if (child.exitCode !== null) { done(); return; }
         child.once('exit', () => done());
         child.stdin.end();
@@ -66,6 +71,9 @@ export function startServer({ timeoutMs = 15_000 } = {}) {
 /**
  * Runs `node [nodeArgs] script` with `args` as JSON in argv; the child prints one JSON line on stdout.
  * Resolves with that object, or { error } when the child fails or passes `timeoutMs`.
+ * @param {string} script
+ * @param {unknown} args
+ * @param {{ nodeArgs?: string[], timeoutMs?: number }} [options]
  */
 export function runChild(script, args, { nodeArgs = [], timeoutMs = 300_000 } = {}) {
   return new Promise((done) => {

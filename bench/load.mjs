@@ -52,11 +52,12 @@ const serverStats = server.stats;
 const baselineFds = openSocketFds();
 
 let failures = 0;
+/** @type {unknown} */
 let firstError;
 const get = async () => {
   try {
     const r = await session.get(url);
-    if (r.statusCode !== 200 || r.json().id !== 42) throw new Error(`unexpected response ${r.statusCode}`);
+    if (r.statusCode !== 200 || /** @type {{ id?: number }} */ (r.json()).id !== 42) throw new Error(`unexpected response ${r.statusCode}`);
   } catch (error) {
     failures++;
     firstError ??= error;
@@ -64,7 +65,7 @@ const get = async () => {
 };
 
 async function sample(done, busyMs) {
-  if (hasGc) { globalThis.gc(); globalThis.gc(); }
+  if (hasGc) { globalThis.gc?.(); globalThis.gc?.(); }
   const memory = process.memoryUsage();
   const server = await serverStats();
   return {
@@ -72,7 +73,7 @@ async function sample(done, busyMs) {
     // TCPSocketWrap in getActiveResourcesInfo(): only sockets that hold the event loop (undici unrefs idle ones).
     activeSockets: activeTcpSockets(),
     // Every socket fd of this process, less those open before the first request (stdio, the server's pipes).
-    socketFds: baselineFds === undefined ? undefined : openSocketFds() - baselineFds,
+    socketFds: baselineFds === undefined ? undefined : (openSocketFds() ?? baselineFds) - baselineFds,
     serverOpen: server.open, serverAccepted: server.accepted,
   };
 }
@@ -102,6 +103,7 @@ try {
 
 const warm = samples.find((s) => s.requests === warmup);
 const end = samples.at(-1);
+if (!warm || !end) throw new Error(`no sample at ${warmup} requests: the run stopped early (${failures} failures)`);
 const afterWarmupRate = (end.requests - warm.requests) / (end.seconds - warm.seconds);
 const heapGrowth = end.heapUsed / warm.heapUsed - 1;
 // Sockets "keep growing" when the open count at the end is above what warm-up left open (+10%, +4)
@@ -111,7 +113,7 @@ const openCount = (s) => s.socketFds ?? s.serverOpen;
 const socketLimit = Math.max(Math.ceil(openCount(warm) * 1.1) + 4, concurrency + 4);
 const activeLimit = Math.max(Math.ceil(warm.activeSockets * 1.1) + 4, concurrency + 4);
 const problems = [];
-if (failures) problems.push(`${failures} requests failed (first: ${firstError?.message ?? firstError})`);
+if (failures) problems.push(`${failures} requests failed (first: ${firstError instanceof Error ? firstError.message : firstError})`);
 if (hasGc && heapGrowth > 0.2) problems.push(`heap grew ${(heapGrowth * 100).toFixed(1)}% after warm-up (limit 20%)`);
 if (openCount(end) > socketLimit) problems.push(`open sockets grew from ${openCount(warm)} to ${openCount(end)} after warm-up`);
 if (end.activeSockets > activeLimit) problems.push(`active TCPSocketWrap handles grew from ${warm.activeSockets} to ${end.activeSockets} after warm-up`);

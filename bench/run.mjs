@@ -74,7 +74,7 @@ function probeErrand() {
       undiciAdapter: typeof e.UndiciAdapter === 'function', fetchAdapter: typeof e.FetchAdapter === 'function' }));`;
   const out = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`could not import the built errand: ${out.stderr}`);
-  return JSON.parse(out.stdout.trim().split('\n').pop());
+  return JSON.parse(out.stdout.trim().split('\n').pop() ?? '');
 }
 
 function timeSpawn(code) {
@@ -124,10 +124,10 @@ const run = {
   rounds,
   errand: { version: JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version, defaultAdapter: errand.defaultAdapter, undiciAdapter: errand.undiciAdapter },
   versions: Object.fromEntries(['undici', 'ky', 'ofetch', 'axios', 'got', 'node-fetch'].map((name) => [name, packageVersion(name)])),
-  scenarios: {},
-  transfers: {},
-  imports: undefined,
-  size: undefined,
+  scenarios: /** @type {Record<string, any>} */ ({}),
+  transfers: /** @type {Record<string, any>} */ ({}),
+  imports: /** @type {object | undefined} */ (undefined),
+  size: /** @type {string | undefined} */ (undefined),
 };
 
 const started = performance.now();

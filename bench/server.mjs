@@ -43,7 +43,7 @@ function sendBytes(res, total) {
 }
 
 const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
-  const { method, url } = req;
+  const { method, url = '' } = req;
   if (method === 'GET' && url === '/small') {
     res.writeHead(200, SMALL_HEADERS);
     res.end(SMALL);
@@ -70,7 +70,7 @@ server.on('connection', (socket) => {
 server.keepAliveTimeout = 120_000;
 server.maxRequestsPerSocket = 0;
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`PORT ${server.address().port}\n`);
+  process.stdout.write(`PORT ${/** @type {import('node:net').AddressInfo} */ (server.address()).port}\n`);
 });
 
 const stop = () => { server.closeAllConnections?.(); server.close(); process.exit(0); };

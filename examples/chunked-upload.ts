@@ -8,7 +8,7 @@ async function* gen() {
 
 export default async function (base: string): Promise<unknown> {
   const r = await post(`${base}/post`, { data: gen() });
-  const echo = r.json();
+  const echo = r.json<{ data: string; headers: Record<string, string | undefined> }>();
 
   return {
     status: r.statusCode,

@@ -29,7 +29,7 @@ export default async function (base: string): Promise<unknown> {
 
   return {
     sent: r.request.headers.get('x-pizza'),
-    echoed: r.json().headers,
+    echoed: r.json<{ headers: Record<string, string> }>().headers,
     fnSent: fn.request.headers.get('x-pizza'),
   };
 }

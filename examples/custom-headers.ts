@@ -8,6 +8,6 @@ export default async function (base: string): Promise<unknown> {
   // What was actually sent is on r.request.
   return {
     sentUserAgent: r.request.headers.get('user-agent'),
-    echoed: r.json().headers,
+    echoed: r.json<{ headers: Record<string, string> }>().headers,
   };
 }

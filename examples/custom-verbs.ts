@@ -4,7 +4,7 @@ import { request } from 'errand';
 export default async function (base: string): Promise<unknown> {
   // requests.request('MKCOL', url) — WebDAV's "make collection", for example.
   const r = await request('MKCOL', `${base}/anything/new-collection`);
-  const echo = r.json();
+  const echo = r.json<{ method: string; url: string }>();
 
   // The method goes out exactly as written.
   return {

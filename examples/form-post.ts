@@ -1,6 +1,9 @@
 // requests Quickstart › "More complicated POST requests" (form bodies and a raw JSON string).
 import { post } from 'errand';
 
+/** What httpbin's /post echoes back (the parts this example reads). */
+interface Echo { form: Record<string, string | string[]>; data: string }
+
 export default async function (base: string): Promise<unknown> {
   const payload = { key1: 'value1', key2: 'value2' };
   const r = await post(`${base}/post`, { data: payload });
@@ -13,10 +16,10 @@ export default async function (base: string): Promise<unknown> {
   const raw = await post(`${base}/post`, { data: JSON.stringify({ some: 'data' }) });
 
   return {
-    form: r.json().form,
+    form: r.json<Echo>().form,
     contentType: r.request.headers.get('content-type'),
-    pairs: pairs.json().form,
-    arrays: arrays.json().form,
-    raw: raw.json().data,
+    pairs: pairs.json<Echo>().form,
+    arrays: arrays.json<Echo>().form,
+    raw: raw.json<Echo>().data,
   };
 }

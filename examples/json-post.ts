@@ -8,6 +8,6 @@ export default async function (base: string): Promise<unknown> {
   return {
     status: r.statusCode,
     contentType: r.request.headers.get('content-type'),
-    json: r.json().json,
+    json: r.json<{ json: unknown }>().json,
   };
 }

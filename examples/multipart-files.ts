@@ -16,7 +16,7 @@ export default async function (base: string): Promise<unknown> {
 
   return {
     status: r.statusCode,
-    xlsFields: Object.keys(r.json().files),
-    csv: csv.json().files,
+    xlsFields: Object.keys(r.json<{ files: Record<string, string> }>().files),
+    csv: csv.json<{ files: Record<string, string> }>().files,
   };
 }

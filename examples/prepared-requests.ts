@@ -19,7 +19,7 @@ export default async function (base: string): Promise<unknown> {
     // Request.prepare() works without a session (no session state merged).
     const bare = await req.prepare();
 
-    const echo = r.json();
+    const echo = r.json<{ data: string }>();
     return {
       data: echo.data,
       sentContentType: r.request.headers.get('content-type'),

@@ -13,7 +13,7 @@ export default async function (base: string): Promise<unknown> {
     data: { description: 'monthly report' },
   });
 
-  const body = r.json();
+  const body = r.json<{ files: Record<string, string>; form: Record<string, string> }>();
   return {
     status: r.statusCode,
     contentType: r.request.headers.get('content-type')?.split(';')[0],

@@ -7,6 +7,6 @@ export default async function (base: string): Promise<unknown> {
   return {
     status: r.statusCode,
     contentType: r.request.headers.get('content-type'),
-    form: r.json().form,
+    form: r.json<{ form: Record<string, string> }>().form,
   };
 }

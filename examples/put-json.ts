@@ -7,6 +7,6 @@ export default async function (base: string): Promise<unknown> {
 
   return {
     status: r.statusCode,
-    json: r.json().json,
+    json: r.json<{ json: unknown }>().json,
   };
 }

@@ -12,8 +12,8 @@ export default async function (base: string): Promise<unknown> {
 
   return {
     url: r.url,
-    args: r.json().args,
+    args: r.json<{ args: Record<string, string | string[]> }>().args,
     listUrl: listed.url,
-    listArgs: listed.json().args,
+    listArgs: listed.json<{ args: Record<string, string | string[]> }>().args,
   };
 }

@@ -9,7 +9,7 @@ export default async function (base: string): Promise<unknown> {
     // 1. Who am I? (httpbin's basic-auth endpoint plays the "/me" resource)
     const me = await s.get('/basic-auth/alice/s3cret');
     me.raiseForStatus();
-    const user = me.json() as User;
+    const user = me.json<User>();
 
     // 2. Post an article as that user, with the user's data in the body.
     const created = await s.post('/post', {
@@ -17,7 +17,7 @@ export default async function (base: string): Promise<unknown> {
       headers: { 'X-Request-Id': 'flow-1' },
     });
     created.raiseForStatus();
-    const echo = created.json();
+    const echo = created.json<{ json: unknown }>();
 
     return {
       user,

@@ -22,7 +22,7 @@ export default async function (base: string): Promise<unknown> {
       xTest: sent.get('x-test'),
       xTest2: sent.get('x-test2'),
       authorization: sent.get('authorization'),
-      echoed: r.json().headers,
+      echoed: r.json<{ headers: Record<string, string> }>().headers,
     };
   } finally {
     await s.close();

@@ -14,7 +14,7 @@ export default async function (base: string): Promise<unknown> {
 
   return {
     statuses,
-    posted: posted.json().json,
+    posted: posted.json<{ json: unknown }>().json,
     accept: headers.request.headers.get('accept'),
     lastUrl: headers.url,
   };

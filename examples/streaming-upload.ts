@@ -12,7 +12,7 @@ export default async function (base: string): Promise<unknown> {
 
   try {
     const r = await post(`${base}/post`, { data: createReadStream(path) });
-    const echo = r.json();
+    const echo = r.json<{ data: string }>();
     return {
       status: r.statusCode,
       bytesEchoed: echo.data.length,

@@ -49,7 +49,7 @@ for (const c of cases) {
   try {
     m = await measure(c.code);
   } catch (error) {
-    console.error(`size: could not bundle "${c.code}" (run \`npm run build\` first?)\n${error.message}`);
+    console.error(`size: could not bundle "${c.code}" (run \`npm run build\` first?)\n${error instanceof Error ? error.message : error}`);
     process.exit(2);
   }
   const budget = budgets[c.key];

@@ -1,4 +1,4 @@
-import type { CertInput, ProgressCallback, Timeouts, VerifyInput } from './options.ts';
+import type { CertInput, CredentialsMode, ProgressCallback, Timeouts, VerifyInput } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
@@ -13,7 +13,7 @@ export interface AdapterSendOptions {
   verify: VerifyInput;
   cert: CertInput | undefined;
   trustEnv: boolean;
-  credentials: RequestCredentials | undefined;
+  credentials: CredentialsMode | undefined;
   onUploadProgress: ProgressCallback | undefined;
   onDownloadProgress: ProgressCallback | undefined;
 }

@@ -1,10 +1,14 @@
 import { InvalidJSONError } from './errors.ts';
 
-type Scalar = string | number | boolean | bigint | null | undefined;
+/**
+ * One query or form value, as `toPairs` accepts it: written as text (a Date as its ISO string); `null`
+ * and `undefined` are dropped. Objects are refused: a query string and a form body have no nesting.
+ */
+export type FormValue = string | number | boolean | bigint | Date | null | undefined;
 /** Query input: an object (arrays repeat the key, null/undefined dropped), URLSearchParams, pairs or a string. */
 export type ParamsInput =
-  | string | URLSearchParams | ReadonlyArray<readonly [string, Scalar]>
-  | Readonly<Record<string, Scalar | readonly Scalar[]>>;
+  | string | URLSearchParams | ReadonlyArray<readonly [string, FormValue | readonly FormValue[]]>
+  | Readonly<Record<string, FormValue | readonly FormValue[]>>;
 
 /**
  * Flattens params or form data into pairs: arrays repeat the key, `null`/`undefined` values are dropped

@@ -14,15 +14,16 @@ export type { HookContext, HooksOption, RequestHook, ResponseHook, RetryHook, Re
 export type { Link } from './links.ts';
 export type { FilesInput, FileValue } from './multipart.ts';
 export type {
-  CertInput, DataInput, HeadersInput, ProgressCallback, ProxiesInput, RequestOptions, SendOptions, SessionOptions,
-  TimeoutInput, VerifyInput,
+  CertInput, CredentialsMode, DataInput, HeadersInput, ProgressCallback, ProxiesInput, RequestOptions, SendOptions,
+  SessionOptions, TimeoutInput, VerifyInput,
 } from './options.ts';
-export type { ParamsInput } from './encode.ts';
+export type { FormValue, ParamsInput } from './encode.ts';
 export { PreparedRequest } from './prepared-request.ts';
 export { Request } from './request.ts';
 export { Response } from './response.ts';
 export type { RetryOptions } from './retry.ts';
 export type { PaginateOptions } from './session.ts';
-export type { StandardSchemaV1 } from './standard-schema.ts';
+export type { JsonResult, StandardSchemaV1 } from './standard-schema.ts';
 export { codes } from './status-codes.ts';
+export type { StatusCodes } from './status-codes.ts';
 export { VERSION } from './api.ts';

@@ -1,6 +1,6 @@
 import type { AuthOption } from './auth.ts';
 import type { Hooks, HooksOption } from './hooks.ts';
-import type { ParamsInput } from './encode.ts';
+import type { FormValue, ParamsInput } from './encode.ts';
 import type { FilesInput } from './multipart.ts';
 import type { RetryOptions } from './retry.ts';
 import { concatHooks, normalizeHooks } from './hooks.ts';
@@ -9,10 +9,14 @@ import { InvalidHeaderError } from './errors.ts';
 
 /** Header input: an object (a `null` value removes a session header), a `Headers`, or pairs. */
 export type HeadersInput = Headers | Record<string, string | number | null | undefined> | ReadonlyArray<readonly [string, string]>;
-/** A body errand sends as given or encodes (see `data` in DESIGN.md). */
+/**
+ * A body errand sends as given or encodes (see `data` in DESIGN.md). Objects and pairs are form fields:
+ * flat values only, as `application/x-www-form-urlencoded` has no nesting (send nested data as `json`).
+ */
 export type DataInput =
   | string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array | string> | Record<string, unknown> | ReadonlyArray<readonly [string, unknown]>;
+  | AsyncIterable<Uint8Array | string>
+  | Readonly<Record<string, FormValue | readonly FormValue[]>> | ReadonlyArray<readonly [string, FormValue | readonly FormValue[]]>;
 /** Milliseconds in total, or per phase where the runtime allows (`connect`, `read`). */
 export type TimeoutInput = number | { connect?: number; read?: number; total?: number };
 /** `{ http, https, all, 'https://host': ... }` → proxy URL. */
@@ -21,6 +25,8 @@ export type ProxiesInput = Record<string, string | null | undefined>;
 export type VerifyInput = boolean | string;
 /** A client certificate: PEM path (cert + key), `[certPath, keyPath]`, or PEM text with an optional passphrase. */
 export type CertInput = string | readonly [string, string] | { cert: string; key: string; passphrase?: string };
+/** fetch's `credentials` mode, spelled out so the types need no DOM lib. */
+export type CredentialsMode = 'omit' | 'same-origin' | 'include';
 /** `({ loaded, total?, percent? })`: bytes moved so far. */
 export type ProgressCallback = (progress: { loaded: number; total?: number; percent?: number }) => void;
 
@@ -61,7 +67,7 @@ export interface RequestOptions {
   /** Retry policy: a count, or urllib3-style options. `0` turns retries off. */
   retries?: number | RetryOptions | null | undefined;
   /** Browser only: the fetch `credentials` mode. */
-  credentials?: RequestCredentials | null | undefined;
+  credentials?: CredentialsMode | null | undefined;
   /** Header names dropped on a cross-origin redirect, besides Authorization, Proxy-Authorization and Cookie. */
   sensitiveHeaders?: readonly string[] | null | undefined;
   /** Relative URLs resolve against it. */
@@ -74,24 +80,18 @@ export interface RequestOptions {
   onUploadProgress?: ProgressCallback | null | undefined;
 }
 
+/** Options that belong to one call (a body, an abort signal): a Session refuses them as defaults. */
+type CallOnlyName = 'data' | 'json' | 'files' | 'signal';
+/** Options that act after the request is prepared: what `session.send(prepared, options)` accepts. */
+type SendName =
+  | 'timeout' | 'signal' | 'allowRedirects' | 'maxRedirects' | 'proxies' | 'verify' | 'cert' | 'stream' | 'retries'
+  | 'credentials' | 'sensitiveHeaders' | 'trustEnv' | 'onDownloadProgress' | 'onUploadProgress';
+
 /** Options a Session keeps as defaults. */
-export type SessionOptions = Omit<RequestOptions, 'data' | 'json' | 'files' | 'signal'>;
+export type SessionOptions = Omit<RequestOptions, CallOnlyName>;
 
 /** Options of `session.send(prepared, options)`: the ones that act after preparation. */
-export type SendOptions = Pick<RequestOptions,
-  'timeout' | 'signal' | 'allowRedirects' | 'maxRedirects' | 'proxies' | 'verify' | 'cert' | 'stream' | 'retries'
-  | 'credentials' | 'sensitiveHeaders' | 'trustEnv' | 'onDownloadProgress' | 'onUploadProgress'>;
-
-type MergeKind = 'headers' | 'keyed' | 'params' | 'hooks' | 'replace' | 'call';
-// Every option with its merge rule: an option cannot be added without deciding how it merges.
-const OPTION_KINDS: { readonly [K in keyof RequestOptions]-?: MergeKind } = {
-  params: 'params', data: 'call', json: 'call', files: 'call', headers: 'headers', cookies: 'keyed',
-  auth: 'replace', timeout: 'replace', signal: 'call', allowRedirects: 'replace', maxRedirects: 'replace',
-  proxies: 'keyed', verify: 'replace', cert: 'replace', stream: 'replace', hooks: 'hooks', retries: 'replace',
-  credentials: 'replace', sensitiveHeaders: 'replace', baseUrl: 'replace', trustEnv: 'replace',
-  onDownloadProgress: 'replace', onUploadProgress: 'replace',
-};
-const OPTION_NAMES = Object.keys(OPTION_KINDS) as (keyof RequestOptions)[];
+export type SendOptions = Pick<RequestOptions, SendName>;
 
 /** Normalised timeouts, in milliseconds. */
 export interface Timeouts { connect?: number; read?: number; total?: number }
@@ -117,7 +117,7 @@ export interface MergedOptions {
   stream: boolean;
   hooks: Hooks;
   retries: number | RetryOptions | undefined;
-  credentials: RequestCredentials | undefined;
+  credentials: CredentialsMode | undefined;
   sensitiveHeaders: readonly string[];
   baseUrl: string | undefined;
   trustEnv: boolean;
@@ -155,14 +155,6 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
-
-/** The option names a Session accepts. */
-export const SESSION_OPTION_NAMES: readonly string[] = OPTION_NAMES.filter((name) => OPTION_KINDS[name] !== 'call');
-/** The option names `session.send()` accepts. */
-export const SEND_OPTION_NAMES: readonly string[] = [
-  'timeout', 'signal', 'allowRedirects', 'maxRedirects', 'proxies', 'verify', 'cert', 'stream', 'retries',
-  'credentials', 'sensitiveHeaders', 'trustEnv', 'onDownloadProgress', 'onUploadProgress',
-];
 
 /** Applies header input onto `target`: later values replace, `null`/`undefined` deletes. Validates names and values. */
 export function applyHeaders(target: Headers, input: HeadersInput | null | undefined): Headers {
@@ -233,6 +225,17 @@ function normalizeTimeout(value: TimeoutInput | null | undefined): Timeouts {
   return out;
 }
 
+function checkMaxRedirects(value: number | null | undefined): number | undefined {
+  if (value == null) return undefined;
+  if (!Number.isInteger(value) || value < 0) throw new TypeError(`errand: maxRedirects must be an integer >= 0, got ${String(value)}`);
+  return value;
+}
+
+function checkSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (signal !== undefined && !(typeof signal === 'object' && 'aborted' in signal)) throw new TypeError('errand: signal must be an AbortSignal');
+  return signal;
+}
+
 function checkMs(name: string, ms: unknown): number {
   if (typeof ms !== 'number' || !(ms >= 0) || ms === Infinity) {
     throw new TypeError(`errand: ${name} must be a finite number of milliseconds >= 0, got ${String(ms)}`);
@@ -240,45 +243,85 @@ function checkMs(name: string, ms: unknown): number {
   return ms;
 }
 
+// A plain union of the names (not `keyof`), so that the table below is a non-homomorphic mapped type and
+// `OPTION_RULES[name]` is `OptionRule<K>` for a generic name K.
+type OptionName = Exclude<keyof RequestOptions, never>;
+
+/** What mergeOptions reads from a Session: its defaults, with the headers already a `Headers`. */
+export type SessionDefaults = Omit<SessionOptions, 'cookies' | 'headers'> & { headers: Headers };
+type SessionValue<K extends OptionName> = K extends keyof SessionDefaults ? SessionDefaults[K] : undefined;
+
 /**
- * requests' merge rule (sessions.py `merge_setting`): the call wins key by key for headers, params,
- * cookies and proxies; `null` removes a session key; hooks add up, session first; everything else replaces.
+ * How one option is merged, and where it may be given: a rule marks the exceptions. `scope: 'call'`: only
+ * per call (a body, a signal), a Session refuses it; `scope: 'jar'`: a Session keeps it in its cookie jar,
+ * which the send loop reads per hop; otherwise a Session keeps it as a default. `send: true`: it acts after
+ * the request is prepared, so `session.send()` accepts it too.
  */
-export function mergeOptions(session: Omit<SessionOptions, 'cookies'> & { headers: Headers }, call: RequestOptions = {}): MergedOptions {
+export type OptionRule<K extends OptionName> = {
+  /** The Session's value (undefined unless the Session keeps it as a default) and the call's → what prepare and send read. */
+  readonly merge: (session: SessionValue<K>, call: RequestOptions[K]) => MergedOptions[K];
+} & (K extends CallOnlyName ? { readonly scope: 'call' } : K extends 'cookies' ? { readonly scope: 'jar' } : { readonly scope?: never })
+  & (K extends SendName ? { readonly send: true } : { readonly send?: never });
+
+/** The registry's type: one rule per option, each of its own option. */
+export type OptionRules = { readonly [K in OptionName]: OptionRule<K> };
+
+/** The call's value when it gives one (`null` included), else the session's; then `finish` normalises it. */
+const replace = <V, M>(finish: (value: V) => M) => (session: V, call: V): M => finish(call === undefined ? session : call);
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+const callOnly = <T>(_session: undefined, call: T | null | undefined): T | undefined => call ?? undefined;
+
+/**
+ * Every option with its rule, in the spirit of requests' `merge_setting` (sessions.py): the call wins key by
+ * key for headers, params and proxies, and `null` removes a session key; hooks add up, session first;
+ * everything else replaces. mergeOptions and the option-name lists are read from this table, and its type
+ * makes an option without a rule (or a rule without an option) a compile error.
+ */
+const OPTION_RULES: OptionRules = {
+  params: { merge: mergeParams },
+  data: { scope: 'call', merge: callOnly },
+  json: { scope: 'call', merge: (_session, call) => call },
+  files: { scope: 'call', merge: callOnly },
+  headers: { merge: (session, call) => applyHeaders(new Headers(session), call) },
+  // Session cookies live in the jar; `null` is kept so that the call can hold back a jar cookie.
+  cookies: { scope: 'jar', merge: (_jar, call) => Object.fromEntries(Object.entries(call ?? {}).map(([k, v]) => [k, v ?? null])) },
+  auth: { merge: replace(orUndefined) },
+  timeout: { send: true, merge: replace(normalizeTimeout) },
+  signal: { scope: 'call', send: true, merge: (_session, call) => checkSignal(call ?? undefined) },
+  allowRedirects: { send: true, merge: replace((value) => value ?? true) },
+  maxRedirects: { send: true, merge: replace(checkMaxRedirects) },
+  proxies: { send: true, merge: mergeKeyed },
+  verify: { send: true, merge: replace((value) => value ?? true) },
+  cert: { send: true, merge: replace(orUndefined) },
+  stream: { send: true, merge: replace((value) => value ?? false) },
+  hooks: { merge: (session, call) => concatHooks(normalizeHooks(session), normalizeHooks(call)) },
+  retries: { send: true, merge: replace(orUndefined) },
+  credentials: { send: true, merge: replace(orUndefined) },
+  sensitiveHeaders: { send: true, merge: replace((value) => value ?? []) },
+  baseUrl: { merge: replace((value) => (value == null ? undefined : String(value))) },
+  trustEnv: { send: true, merge: replace((value) => value ?? true) },
+  onDownloadProgress: { send: true, merge: replace(orUndefined) },
+  onUploadProgress: { send: true, merge: replace(orUndefined) },
+};
+
+const OPTION_NAMES = /* @__PURE__ */ Object.keys(OPTION_RULES) as OptionName[];
+/** The option names a Session accepts. */
+export const SESSION_OPTION_NAMES: readonly string[] = /* @__PURE__ */ OPTION_NAMES.filter((name) => OPTION_RULES[name].scope !== 'call');
+/** The option names only a call accepts (a body, a signal). */
+export const CALL_OPTION_NAMES: readonly string[] = /* @__PURE__ */ OPTION_NAMES.filter((name) => OPTION_RULES[name].scope === 'call');
+/** The option names `session.send()` accepts. */
+export const SEND_OPTION_NAMES: readonly string[] = /* @__PURE__ */ OPTION_NAMES.filter((name) => OPTION_RULES[name].send);
+
+function mergeOne<K extends OptionName>(merged: MergedOptions, name: K, session: SessionDefaults, call: RequestOptions): void {
+  const rule = OPTION_RULES[name];
+  const fromSession = (rule.scope === undefined ? session[name as keyof SessionDefaults] : undefined) as SessionValue<K>;
+  merged[name] = rule.merge(fromSession, call[name]);
+}
+
+/** Merges a Session's defaults with one call's options by the rules of OPTION_RULES, into plain data. */
+export function mergeOptions(session: SessionDefaults, call: RequestOptions = {}): MergedOptions {
   checkOptionNames(call);
-  const pick = <K extends keyof RequestOptions>(key: K): RequestOptions[K] =>
-    call[key] === undefined ? (session as RequestOptions)[key] : call[key];
-  const headers = applyHeaders(new Headers(session.headers), call.headers);
-  const hooks = concatHooks(normalizeHooks(session.hooks), normalizeHooks(call.hooks));
-  const maxRedirects = pick('maxRedirects') ?? undefined;
-  if (maxRedirects !== undefined && (!Number.isInteger(maxRedirects) || maxRedirects < 0)) throw new TypeError(`errand: maxRedirects must be an integer >= 0, got ${String(maxRedirects)}`);
-  const signal = call.signal ?? undefined;
-  if (signal !== undefined && !(typeof signal === 'object' && 'aborted' in signal)) throw new TypeError('errand: signal must be an AbortSignal');
-  const baseUrl = pick('baseUrl');
-  return {
-    params: mergeParams(session.params, call.params),
-    data: call.data ?? undefined,
-    json: call.json,
-    hasJson: call.json !== undefined,
-    files: call.files ?? undefined,
-    headers,
-    cookies: Object.fromEntries(Object.entries(call.cookies ?? {}).map(([k, v]) => [k, v ?? null])),
-    auth: pick('auth') ?? undefined,
-    timeout: normalizeTimeout(pick('timeout')),
-    signal,
-    allowRedirects: pick('allowRedirects') ?? true,
-    maxRedirects,
-    proxies: mergeKeyed(session.proxies, call.proxies),
-    verify: pick('verify') ?? true,
-    cert: pick('cert') ?? undefined,
-    stream: pick('stream') ?? false,
-    hooks,
-    retries: pick('retries') ?? undefined,
-    credentials: pick('credentials') ?? undefined,
-    sensitiveHeaders: pick('sensitiveHeaders') ?? [],
-    baseUrl: baseUrl == null ? undefined : String(baseUrl),
-    trustEnv: pick('trustEnv') ?? true,
-    onDownloadProgress: pick('onDownloadProgress') ?? undefined,
-    onUploadProgress: pick('onUploadProgress') ?? undefined,
-  };
+  const merged = { hasJson: call.json !== undefined } as MergedOptions;
+  for (const name of OPTION_NAMES) mergeOne(merged, name, session, call);
+  return merged;
 }

@@ -4,7 +4,7 @@ import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redact
 import { parseLinks, type Link } from './links.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
-import type { InferOutput, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
+import type { JsonResult, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
 
 type FetchResponse = globalThis.Response;
 
@@ -27,6 +27,9 @@ export interface BodySource {
   cancel(): void;
 }
 
+/** What is left of a body when the platform Response is built: the loaded bytes, or the rest as a stream. */
+export type PlatformBody = Uint8Array | ReadableStream<Uint8Array> | null;
+
 /** A response as an adapter may give it instead of a platform Response. */
 export interface ResponseParts {
   status: number;
@@ -35,7 +38,7 @@ export interface ResponseParts {
   /** null for a response without content (HEAD, 204, 304). */
   body: BodySource | null;
   /** Builds the platform Response for `r.raw` around what is left of the body. */
-  platform(body: BodyInit | null): FetchResponse;
+  platform(body: PlatformBody): FetchResponse;
 }
 
 // Set by the class's static block: lets the send loop learn when a body is done (see onBodySettled).
@@ -99,7 +102,7 @@ export class Response {
     if (!this.#raw) {
       const parts = this.#parts!;
       const source = this.#sourceUsed ? null : parts.body;
-      const body = parts.body === null ? null : (this.#body as BodyInit | undefined) ?? source?.stream() ?? null;
+      const body: PlatformBody = parts.body === null ? null : this.#body ?? source?.stream() ?? null;
       this.#raw = parts.platform(body);
       this.#parts = undefined;
     }
@@ -166,11 +169,13 @@ export class Response {
   }
 
   /**
-   * The body parsed as JSON; with a Standard Schema (zod, valibot, arktype), validated and typed.
-   * @example const user = r.json(z.object({ id: z.number() }));
+   * The body parsed as JSON: `unknown` until you narrow it, or say what you expect with `json<T>()` (an
+   * unchecked cast). With a Standard Schema (zod, valibot, arktype), validated and typed: the schema's
+   * output, or a Promise of it when the schema validates asynchronously (see JsonResult; `await` it).
+   * @example const user = await r.json(z.object({ id: z.number() }));
    */
-  json<T = any>(): T;
-  json<S extends StandardSchemaV1>(schema: S): InferOutput<S>;
+  json<T = unknown>(): T;
+  json<S extends StandardSchemaV1>(schema: S): JsonResult<S>;
   json(schema?: StandardSchemaV1): unknown {
     // RFC 8259: JSON is UTF-8 unless the Content-Type (or the user) names another charset.
     const declared = this.#explicitEncoding || parseContentType(this.headers.get('content-type')).params['charset'];

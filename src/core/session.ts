@@ -3,7 +3,7 @@ import { InvalidSchemaError, redactUrl } from './errors.ts';
 import type { HooksOption } from './hooks.ts';
 import {
   SEND_OPTION_NAMES, SESSION_OPTION_NAMES, applyHeaders, checkOptionNames, mergeOptions,
-  type RequestOptions, type SendOptions, type SessionOptions,
+  type RequestOptions, type SendOptions, type SessionDefaults, type SessionOptions,
 } from './options.ts';
 import { prepare } from './prepare.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -118,7 +118,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
 
   /**
    * Follows `links.next` (or your `next` function) from page to page.
-   * @example for await (const page of s.paginate(url, { maxPages: 10 })) items.push(...page.json());
+   * @example for await (const page of s.paginate(url, { maxPages: 10 })) items.push(...page.json<Item[]>());
    */
   async *paginate(url: string | URL, options: PaginateOptions = {}): AsyncGenerator<Response> {
     const { maxPages = Infinity, next = (r: Response) => r.links['next']?.url, ...rest } = options;
@@ -145,6 +145,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   }
 
   /** `await using s = new Session()` closes it. */
+  // Symbol.asyncDispose is in TypeScript's esnext.disposable lib: the published declarations reference it (rollup.config.mjs).
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -161,7 +162,7 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   [Symbol.for('nodejs.util.inspect.custom')](): string { return `<Session ${JSON.stringify(this.toJSON())}>`; }
 
   /** The session's own fields are its defaults (mergeOptions reads them, never its cookie jar). */
-  private defaults(): Omit<SessionOptions, 'cookies'> & { headers: Headers } {
+  private defaults(): SessionDefaults {
     return this;
   }
 

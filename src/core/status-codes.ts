@@ -1,8 +1,11 @@
 // requests' status_codes table: each code with its aliases (requests/status_codes.py).
-// Upper-case variants are added for every alias, as requests does.
-const TABLE: Record<number, string> = {
+// Upper-case variants are added for every alias, as requests does. Two names are listed under two codes
+// there (`precondition`: 412 and 428; `uri_too_long`: 122 and 414) and the later code wins, so here each
+// is listed only under that code: the values are requests', and the type below can map each name to one
+// code (a name listed twice would type as both codes: a test in test/package/types checks it does not).
+const TABLE = {
   100: 'continue', 101: 'switching_protocols', 102: 'processing,early-hints', 103: 'checkpoint',
-  122: 'uri_too_long,request_uri_too_long',
+  122: 'request_uri_too_long',
   200: 'ok,okay,all_ok,all_okay,all_good,\\o/,✓', 201: 'created', 202: 'accepted',
   203: 'non_authoritative_info,non_authoritative_information', 204: 'no_content',
   205: 'reset_content,reset', 206: 'partial_content,partial',
@@ -13,7 +16,7 @@ const TABLE: Record<number, string> = {
   400: 'bad_request,bad', 401: 'unauthorized', 402: 'payment_required,payment', 403: 'forbidden',
   404: 'not_found,-o-', 405: 'method_not_allowed,not_allowed', 406: 'not_acceptable',
   407: 'proxy_authentication_required,proxy_auth,proxy_authentication', 408: 'request_timeout,timeout',
-  409: 'conflict', 410: 'gone', 411: 'length_required', 412: 'precondition_failed,precondition',
+  409: 'conflict', 410: 'gone', 411: 'length_required', 412: 'precondition_failed',
   413: 'request_entity_too_large,content_too_large', 414: 'request_uri_too_large,uri_too_long',
   415: 'unsupported_media_type,unsupported_media,media_type',
   416: 'requested_range_not_satisfiable,requested_range,range_not_satisfiable',
@@ -28,9 +31,17 @@ const TABLE: Record<number, string> = {
   503: 'service_unavailable,unavailable', 504: 'gateway_timeout', 505: 'http_version_not_supported,http_version',
   506: 'variant_also_negotiates', 507: 'insufficient_storage', 509: 'bandwidth_limit_exceeded,bandwidth',
   510: 'not_extended', 511: 'network_authentication_required,network_auth,network_authentication',
-};
+} as const satisfies Record<number, string>;
 
-function buildCodes(): Readonly<Record<string, number>> {
+type Table = typeof TABLE;
+type Names<List extends string> = List extends `${infer Name},${infer Rest}` ? Name | Names<Rest> : List;
+// requests adds an upper-case twin only for names that do not start with a symbol.
+type WithTwins<Name extends string> = Name | (Name extends `\\${string}` | `/${string}` ? never : Uppercase<Name>);
+
+/** requests' status code names (`ok`, `not_found`, `TEAPOT`...), each typed as its code. */
+export type StatusCodes = { readonly [Code in keyof Table as WithTwins<Names<Table[Code]>>]: Code };
+
+function buildCodes(): StatusCodes {
   const codes: Record<string, number> = {};
   for (const [code, names] of Object.entries(TABLE)) {
     for (const name of names.split(',')) {
@@ -39,11 +50,11 @@ function buildCodes(): Readonly<Record<string, number>> {
       if (!name.startsWith('\\') && !name.startsWith('/')) codes[name.toUpperCase()] = Number(code);
     }
   }
-  return Object.freeze(codes);
+  return Object.freeze(codes) as StatusCodes;
 }
 
 /**
  * requests' status codes by name: `codes.ok === 200`, `codes.not_found === 404`, `codes.TEAPOT === 418`.
  * @example if (r.statusCode === codes.not_found) { ... }
  */
-export const codes: Readonly<Record<string, number>> = /* @__PURE__ */ buildCodes();
+export const codes: StatusCodes = /* @__PURE__ */ buildCodes();

@@ -10,7 +10,7 @@ import type { PreparedRequest } from '../core/prepared-request.ts';
 
 /** The error and its causes, outermost first (fetch wraps undici's error in a TypeError). */
 function causes(error: unknown): { code?: unknown; message?: unknown; cause?: unknown }[] {
-  const chain = [];
+  const chain: { code?: unknown; message?: unknown; cause?: unknown }[] = [];
   for (let e = error as { cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
     chain.push(e);
   }

@@ -5,7 +5,7 @@ import type { Adapter, AdapterSendOptions } from '../core/adapter.ts';
 import { ContentDecodingError, redactUrl } from '../core/errors.ts';
 import { FetchAdapter, mapBodyError } from '../core/fetch-adapter.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
-import { Response } from '../core/response.ts';
+import { Response, type PlatformBody } from '../core/response.ts';
 import { resolveVerify, selectProxy, type Env } from '../core/trust-env.ts';
 import { decodedSource, isDecodingError } from './node-body.ts';
 import { dispatchRequest, type DispatchedResponse } from './node-dispatch.ts';
@@ -137,7 +137,7 @@ export class UndiciAdapter implements Adapter {
     }
     const signal = options.signal;
     const { status, statusText, headers, body } = dispatched;
-    const platform = (content: BodyInit | null) => platformResponse(status, statusText, headers, content);
+    const platform = (content: PlatformBody) => platformResponse(status, statusText, headers, content as BodyInit | null);
     return new Response({ status, statusText, headers, body: body && decodedSource(body, headers.get('content-encoding')), platform }, request, {
       elapsed: Date.now() - started,
       onDownloadProgress: options.onDownloadProgress,

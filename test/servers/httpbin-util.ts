@@ -2,6 +2,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
+import type { EchoBody } from './echo-body.ts';
+
+export type { EchoBody } from './echo-body.ts';
 
 export interface ServerState {
   /** digest nonce -> times used and the highest nc seen */
@@ -169,18 +172,6 @@ export function mimeType(contentType: string | undefined): string {
 export function ctParam(contentType: string | undefined, name: string): string | undefined {
   const m = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]*))`, 'i').exec(contentType ?? '');
   return m ? (m[1] ?? m[2]) : undefined;
-}
-
-export interface EchoBody {
-  args: Record<string, string | string[]>;
-  data: string;
-  files: Record<string, string | string[]>;
-  form: Record<string, string | string[]>;
-  headers: Record<string, string>;
-  json: unknown;
-  method: string;
-  origin: string;
-  url: string;
 }
 
 export async function echo(ctx: Ctx): Promise<EchoBody> {

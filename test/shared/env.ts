@@ -29,7 +29,7 @@ export interface SuiteEnv {
 export type Suite = (errand: Errand, env: SuiteEnv) => void;
 
 /** httpbin's echo of a request (/get, /post, /anything...): the shape the local server writes. */
-export type { EchoBody as Echo } from '../servers/httpbin-util.ts';
+export type { EchoBody as Echo } from '../servers/echo-body.ts';
 
 /** httpbin's /headers. */
 export interface HeadersEcho {

@@ -68,7 +68,7 @@ export function responsesSuite(errand: Errand, env: SuiteEnv): void {
         slideshow: z.object({ title: z.string(), slides: z.array(z.object({ title: z.string() })) }),
       }).transform((doc) => doc.slideshow.slides.map((slide) => slide.title));
       const r = await errand.get(`${base}/json`);
-      const titles: string[] = r.json(schema);
+      const titles: string[] = await r.json(schema);
       expect(titles).toEqual(['Why errand', 'Overview']);
     });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidJSONError, Request, RequestError, Session } from 'errand';
+import { InvalidJSONError, Request, RequestError, Session, type DataInput, type ParamsInput } from 'errand';
 import { appendParams, encodeData, encodeJson, encodePairs, toBytes, toPairs } from '../../src/core/encode.ts';
 import { fuzz } from './fuzz-options.ts';
 
@@ -188,6 +188,30 @@ describe('data', () => {
     ['a symbol', Symbol('x')],
   ])('refuses %s with a TypeError', (_label, value) => {
     expect(() => encodeData(value)).toThrow(TypeError);
+  });
+});
+
+describe('the types of data and params follow what toPairs accepts', () => {
+  // Each `@ts-expect-error` is checked by `npm run typecheck`: the type must refuse what the runtime throws on.
+  it('refuses nested objects, in the types as at run time', () => {
+    // @ts-expect-error a form body has no nesting
+    const nested: DataInput = { a: { b: 1 } };
+    // @ts-expect-error nor has an array of objects
+    const objects: DataInput = { a: [{ b: 1 }] };
+    // @ts-expect-error nor a pair whose value is an object
+    const pair: DataInput = [['a', { b: 1 }]];
+    // @ts-expect-error a query string has no nesting either
+    const params: ParamsInput = { filter: { status: 'open' } };
+    for (const input of [nested, objects, pair]) expect(() => encodeData(input), JSON.stringify(input)).toThrow(TypeError);
+    expect(() => toPairs(params)).toThrow(/value of 'filter' must be a string, number or boolean/);
+  });
+
+  it('accepts the flat values it writes as text, Dates included', () => {
+    const since = new Date(Date.UTC(2024, 0, 2));
+    const data: DataInput = { s: 'x', n: 1, b: false, big: 10n, when: since, none: null, gone: undefined, list: ['a', 2] };
+    const params: ParamsInput = [['q', 'x'], ['when', since], ['tag', ['a', 'b']]];
+    expect(text(encodeData(data).body)).toBe('s=x&n=1&b=false&big=10&when=2024-01-02T00%3A00%3A00.000Z&list=a&list=2');
+    expect(toPairs(params)).toEqual([['q', 'x'], ['when', '2024-01-02T00:00:00.000Z'], ['tag', 'a'], ['tag', 'b']]);
   });
 });
 

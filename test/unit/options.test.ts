@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { InvalidHeaderError, Request, RequestError, Session, TooManyRedirectsError } from 'errand';
-import { applyHeaders, mergeOptions, type SessionOptions } from '../../src/core/options.ts';
+import {
+  CALL_OPTION_NAMES, SEND_OPTION_NAMES, SESSION_OPTION_NAMES, applyHeaders, mergeOptions,
+  type OptionRules, type RequestOptions, type SendOptions, type SessionOptions,
+} from '../../src/core/options.ts';
 import { parseCookieHeader, recordingSession } from './_helpers.ts';
 
 type SessionDefaults = SessionOptions & { headers: Headers };
@@ -279,5 +282,52 @@ describe('header validation', () => {
     expect(check({ 'X-Test': 'a\nb' })).toThrow(RequestError);
     expect(() => new Session({ headers: { 'X-Test': 'a\r\nb' } })).toThrow(InvalidHeaderError);
     expect(() => mergeOptions(session(), { headers: { 'bad name': 'v' } })).toThrow(InvalidHeaderError);
+  });
+});
+
+describe('option names, from the registry of rules', () => {
+  // Typed as a complete record of RequestOptions: a new option fails to compile here until it is listed.
+  const every: Record<keyof RequestOptions, true> = {
+    params: true, data: true, json: true, files: true, headers: true, cookies: true, auth: true, timeout: true,
+    signal: true, allowRedirects: true, maxRedirects: true, proxies: true, verify: true, cert: true, stream: true,
+    hooks: true, retries: true, credentials: true, sensitiveHeaders: true, baseUrl: true, trustEnv: true,
+    onDownloadProgress: true, onUploadProgress: true,
+  };
+  const sorted = (names: readonly string[]) => [...names].sort();
+
+  it('splits every option into call-only and Session ones', () => {
+    expect(sorted(CALL_OPTION_NAMES)).toEqual(['data', 'files', 'json', 'signal']);
+    expect(sorted([...SESSION_OPTION_NAMES, ...CALL_OPTION_NAMES])).toEqual(sorted(Object.keys(every)));
+    expect(SESSION_OPTION_NAMES.filter((name) => CALL_OPTION_NAMES.includes(name))).toEqual([]);
+  });
+
+  it('lets send() take the options that act after preparation, and no others', () => {
+    expect(sorted(SEND_OPTION_NAMES)).toEqual(sorted([
+      'timeout', 'signal', 'allowRedirects', 'maxRedirects', 'proxies', 'verify', 'cert', 'stream', 'retries',
+      'credentials', 'sensitiveHeaders', 'trustEnv', 'onDownloadProgress', 'onUploadProgress',
+    ]));
+    for (const name of ['params', 'data', 'json', 'files', 'headers', 'cookies', 'auth', 'hooks', 'baseUrl']) {
+      expect(SEND_OPTION_NAMES).not.toContain(name);
+    }
+  });
+
+  it('is what Session, send() and mergeOptions check against', async () => {
+    for (const name of CALL_OPTION_NAMES) {
+      expect(() => new Session({ [name]: undefined } as never), name).toThrow(new RegExp(`unknown Session option '${name}'`));
+    }
+    for (const name of SESSION_OPTION_NAMES) expect(() => new Session({ [name]: undefined } as never), name).not.toThrow();
+    const s = new Session();
+    const prepared = await new Request('GET', 'https://x.test/').prepare();
+    expect(() => s.send(prepared, { headers: {} } as never)).toThrow(/unknown send option 'headers'/);
+    for (const name of Object.keys(every)) expect(() => mergeOptions(session(), { [name]: undefined }), name).not.toThrow();
+  });
+
+  it('types the registry so that an option cannot lack its rule', () => {
+    expectTypeOf<keyof OptionRules>().toEqualTypeOf<keyof RequestOptions>();
+    expectTypeOf<OptionRules['data']['scope']>().toEqualTypeOf<'call'>();
+    expectTypeOf<OptionRules['timeout']['send']>().toEqualTypeOf<true>();
+    expectTypeOf<OptionRules['headers']['send']>().toEqualTypeOf<undefined>();
+    expectTypeOf<keyof SendOptions>().toEqualTypeOf<{ [K in keyof OptionRules]: OptionRules[K]['send'] extends true ? K : never }[keyof OptionRules]>();
+    expectTypeOf<keyof SessionOptions>().toEqualTypeOf<{ [K in keyof OptionRules]: OptionRules[K]['scope'] extends 'call' ? never : K }[keyof OptionRules]>();
   });
 });

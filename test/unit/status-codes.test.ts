@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { codes } from 'errand';
+
+// The table is typed by its names; these tests also look up names it must not have.
+const byName = codes as Readonly<Record<string, number | undefined>>;
 
 describe('codes (requests.codes)', () => {
   it.each([
@@ -15,7 +18,7 @@ describe('codes (requests.codes)', () => {
     ['precondition', 428], ['uri_too_long', 414],
     ['internal_server_error', 500], ['server_error', 500], ['/o\\', 500], ['✗', 500],
     ['bad_gateway', 502], ['service_unavailable', 503], ['gateway_timeout', 504],
-  ])('codes[%j] is %d', (name, code) => {
+  ] as const)('codes[%j] is %d', (name, code) => {
     expect(codes[name]).toBe(code);
   });
 
@@ -29,21 +32,34 @@ describe('codes (requests.codes)', () => {
   });
 
   it('has no upper-case twin for names starting with a slash or backslash', () => {
-    expect(codes['\\O/']).toBeUndefined();
-    expect(codes['/O\\']).toBeUndefined();
-    expect(codes['\\O-']).toBeUndefined();
+    expect(byName['\\O/']).toBeUndefined();
+    expect(byName['/O\\']).toBeUndefined();
+    expect(byName['\\O-']).toBeUndefined();
   });
 
   it('has no other names', () => {
-    expect(codes['Ok']).toBeUndefined();
-    expect(codes['notFound']).toBeUndefined();
+    expect(byName['Ok']).toBeUndefined();
+    expect(byName['notFound']).toBeUndefined();
   });
 
   it('maps every name to a status code and every lower-case name has its twin', () => {
     for (const [name, code] of Object.entries(codes)) {
       expect(Number.isInteger(code) && code >= 100 && code <= 599, name).toBe(true);
-      if (name !== name.toUpperCase() && !/^[\\/]/.test(name)) expect(codes[name.toUpperCase()], name).toBe(code);
+      if (name !== name.toUpperCase() && !/^[\\/]/.test(name)) expect(byName[name.toUpperCase()], name).toBe(code);
     }
+  });
+
+  it('types each name as its code, so a typo does not compile', () => {
+    expectTypeOf(codes.ok).toEqualTypeOf<200>();
+    expectTypeOf(codes.NOT_FOUND).toEqualTypeOf<404>();
+    // Listed under two codes by requests: the type has the later one, as the value does.
+    expectTypeOf(codes.precondition).toEqualTypeOf<428>();
+    expectTypeOf(codes.uri_too_long).toEqualTypeOf<414>();
+    expectTypeOf(codes).not.toHaveProperty('nope');
+    expectTypeOf(codes).not.toHaveProperty('\\O/');
+    // Names of the type are names of the value, the odd ones included.
+    const typed: (keyof typeof codes)[] = ['ok', 'OK', '\\o/', '-O-', 'I_AM_A_TEAPOT'];
+    for (const name of typed) expect(byName[name], name).toBeTypeOf('number');
   });
 
   it('is frozen', () => {

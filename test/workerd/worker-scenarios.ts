@@ -426,7 +426,7 @@ export const scenarios = {
   async 'json-schema'(errand, base) {
     const Slideshow = z.object({ slideshow: z.object({ title: z.string(), slides: z.array(z.object({ title: z.string() })) }) })
     const r = await errand.get(`${base}/json`)
-    const parsed = r.json(Slideshow)
+    const parsed = await r.json(Slideshow)
     const bad = await errand.get(`${base}/get`)
     let failure: Record<string, unknown> = { name: 'no error' }
     try {

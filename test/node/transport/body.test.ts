@@ -4,6 +4,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ContentDecodingError, Session } from 'errand';
+import type { EchoBody } from '../../servers/echo-body.ts';
 import { startServer, type TestServer } from './_server.ts';
 
 const httpbin = inject('httpbinUrl');
@@ -19,7 +20,7 @@ const encoded: Record<string, Buffer> = {
   ...(zstdCompress ? { zstd: zstdCompress(Buffer.from(TEXT)) } : {}),
 };
 const corrupt = Buffer.from(encoded.gzip!);
-for (let i = 12; i < corrupt.length; i += 9) corrupt[i] ^= 0x5a;
+for (let i = 12; i < corrupt.length; i += 9) corrupt[i] = corrupt[i]! ^ 0x5a;
 
 let server: TestServer;
 let session: Session;
@@ -78,7 +79,7 @@ afterAll(async () => {
 
 describe('Content-Encoding', () => {
   it('advertises what it can decode', async () => {
-    const sent = (await session.get(`${httpbin}/headers`)).json().headers['Accept-Encoding'];
+    const sent = (await session.get(`${httpbin}/headers`)).json<EchoBody>().headers['Accept-Encoding'];
     expect(sent).toBe(zstdCompress ? 'gzip, deflate, br, zstd' : 'gzip, deflate, br');
   });
 

@@ -4,11 +4,14 @@
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// Node's own class (the global one in Node); the DOM lib's ReadableStream type has no `from`.
+import { ReadableStream } from 'node:stream/web';
 import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ConnectionError, Session, get } from 'errand';
 import { replacedFetch } from '../../../src/runtime/node-intercept.ts';
+import type { EchoBody } from '../../servers/echo-body.ts';
 
 const API = 'http://api.test';
 const server = setupServer(
@@ -63,7 +66,7 @@ describe('msw listening after errand was imported', () => {
   it('a passthrough request reaches the real server (through msw and Node fetch)', async () => {
     server.use(http.get(`${inject('httpbinUrl')}/get`, () => passthrough()));
     const r = await new Session().get(`${inject('httpbinUrl')}/get?through=msw`);
-    expect(r.json().args).toEqual({ through: 'msw' });
+    expect(r.json<EchoBody>().args).toEqual({ through: 'msw' });
   });
 });
 

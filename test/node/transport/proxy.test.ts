@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionError, HTTPProxyAuth, ProxyError } from 'errand';
 import { trackedSessions } from '../tracked-sessions.ts';
+import type { EchoBody } from '../../servers/echo-body.ts';
 import { startProxy, type TestProxy } from '../../servers/proxy.ts';
 import { startSocks, type TestSocks } from '../../servers/socks.ts';
 
@@ -36,7 +37,7 @@ describe('HTTP proxy', () => {
   it('forwards an http:// request in absolute form', async () => {
     const r = await session().get(`${httpbin}/get?x=1`, { proxies: { http: open.url } });
     expect(r.statusCode).toBe(200);
-    expect(r.json().args).toEqual({ x: '1' });
+    expect(r.json<EchoBody>().args).toEqual({ x: '1' });
     expect(open.hits).toEqual([{ method: 'GET', target: `${httpbin}/get?x=1`, proxyAuthorization: undefined }]);
   });
 
@@ -59,7 +60,7 @@ describe('HTTP proxy', () => {
     const r = await session({ verify: ca }).get(`${base}/headers`, { proxies: { all: withCredentials(locked.url, 'alice', 's3cret') } });
     expect(r.statusCode).toBe(200);
     expect(locked.hits[0]!.proxyAuthorization).toBe(`Basic ${btoa('alice:s3cret')}`);
-    expect(r.json().headers['Proxy-Authorization']).toBeUndefined();
+    expect(r.json<EchoBody>().headers['Proxy-Authorization']).toBeUndefined();
   });
 
   it.each([['http', httpbin], ['https', https]])('sends HTTPProxyAuth credentials to the proxy, not the origin (%s)', async (_scheme, base) => {
@@ -67,7 +68,7 @@ describe('HTTP proxy', () => {
     const r = await s.get(`${base}/headers`, { auth: new HTTPProxyAuth('alice', 's3cret') });
     expect(r.statusCode).toBe(200);
     expect(locked.hits[0]!.proxyAuthorization).toBe(`Basic ${btoa('alice:s3cret')}`);
-    expect(r.json().headers['Proxy-Authorization']).toBeUndefined();
+    expect(r.json<EchoBody>().headers['Proxy-Authorization']).toBeUndefined();
   });
 
   it.each([['http', httpbin], ['https', https]])('a 407 is a ProxyError naming the proxy, password redacted (%s)', async (_scheme, base) => {
@@ -146,7 +147,7 @@ describe('SOCKS5 proxy', () => {
   it.each(['socks5', 'socks5h'])('carries http:// and https:// requests (%s://)', async (scheme) => {
     const proxy = socks.url.replace('socks5', scheme);
     const s = session({ verify: ca, proxies: { all: proxy } });
-    expect((await s.get(`${httpbin}/get`)).json().url).toBe(`${httpbin}/get`);
+    expect((await s.get(`${httpbin}/get`)).json<EchoBody>().url).toBe(`${httpbin}/get`);
     expect((await s.get(`${https}/get`)).statusCode).toBe(200);
     expect(socks.hits.map((hit) => `${hit.dstAddr}:${hit.dstPort}`)).toEqual([new URL(httpbin).host, httpsHost]);
   });

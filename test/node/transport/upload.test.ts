@@ -5,8 +5,11 @@ import { createReadStream, mkdtempSync, openAsBlob, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+// Node's own class (the global one in Node); the DOM lib's ReadableStream type has no `from`.
+import { ReadableStream } from 'node:stream/web';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Session } from 'errand';
+import type { EchoBody } from '../../servers/echo-body.ts';
 
 const httpbin = inject('httpbinUrl');
 const CHUNK = Buffer.alloc(64 * 1024, 'e');
@@ -74,7 +77,7 @@ describe('stream bodies', () => {
     const form = new FormData();
     form.append('field', 'value');
     form.append('file', await openAsBlob(file), 'upload.bin');
-    const r = (await session.post(`${httpbin}/anything`, { data: form })).json();
+    const r = (await session.post(`${httpbin}/anything`, { data: form })).json<EchoBody>();
     expect(r.form).toEqual({ field: 'value' });
     expect(r.headers['Content-Type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(Object.keys(r.files)).toEqual(['file']);
