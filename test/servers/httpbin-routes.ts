@@ -12,8 +12,10 @@ import {
   origin,
   redirect,
   route,
+  seconds,
   send,
   sendJson,
+  sleep,
   type Ctx,
   type Route,
 } from './httpbin-util.ts';
@@ -127,6 +129,8 @@ export const routes: Route[] = [
       code ??= form.get('status_code');
     }
     if (target === null) return send(ctx, 400, 'missing url\n', 'text/plain');
+    // `delay` (seconds) is ours, not httpbin's: a redirect hop that takes known time, for `elapsed` per hop.
+    if (!(await sleep(seconds(ctx.query.get('delay'), 0, 10), ctx.signal))) return;
     const status = intParam(code, 302);
     redirect(ctx, target, status >= 300 && status < 400 ? status : 302);
   }),

@@ -242,6 +242,12 @@ export function intParam(v: string | null | undefined, fallback: number, max = N
   return Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 0), max) : fallback;
 }
 
+/** A duration given in (fractional) seconds, as httpbin's `delay` takes it, in milliseconds, bounded. */
+export function seconds(v: string | null | undefined, fallback: number, max: number): number {
+  const n = v == null || v === '' ? NaN : Number(v);
+  return Number.isFinite(n) ? Math.min(Math.max(n, 0), max) * 1000 : fallback * 1000;
+}
+
 /** Deterministic bytes for a seed (AES-CTR keystream), random without one; a prefix is stable across lengths. */
 export function pseudoRandomBytes(n: number, seed: string | null): Buffer {
   if (seed === null) return randomBytes(n);
