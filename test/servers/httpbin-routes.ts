@@ -20,6 +20,7 @@ import {
   type Route,
 } from './httpbin-util.ts';
 import { dataRoutes } from './httpbin-routes-data.ts';
+import { watchReport } from './watch.ts';
 
 const GET = ['GET'];
 
@@ -150,6 +151,7 @@ export const routes: Route[] = [
     sendJson(ctx, { authenticated: false }, 401);
   }),
   route('/digest-auth/:qop/:user/:passwd/:algorithm?/:stale_after?', null, digestAuth),
+  route('/watch/:token', GET, watchReport),
   route('/client-cert', GET, (ctx) => {
     // TLS only: reports the peer certificate the server saw (requestCert must be on).
     if (!isTls(ctx.req)) return sendJson(ctx, { tls: false, present: false });

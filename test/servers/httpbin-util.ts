@@ -2,11 +2,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
+import type { Watch } from './watch.ts';
 
 export interface ServerState {
   /** digest nonce -> times used and the highest nc seen */
   nonces: Map<string, { uses: number; lastNc: number }>;
   opaque: string;
+  /** requests sent with ?watch=TOKEN, by token (test/servers/watch.ts) */
+  watches: Map<string, Watch>;
 }
 
 export interface Ctx {
