@@ -1,6 +1,6 @@
-// A forwarding proxy of our own, for http:// targets only (absolute-form requests, RFC 9112 §3.2.2):
-// unlike the `proxy` package, it forwards every header line exactly as it received it (names, case,
-// duplicates, hop-by-hop ones), so what reaches the origin is what the client sent. With `auth`, it
+// A forwarding proxy of our own, for http:// targets only (absolute-form requests, RFC 9112 §3.2.2; a
+// CONNECT gets a 405). Unlike the `proxy` package, it forwards every header line exactly as it received
+// it (names, case, duplicates, hop-by-hop ones), so what reaches the origin is what the client sent. With `auth`, it
 // consumes the one Proxy-Authorization line that carries its credentials (RFC 9110 §11.7.2: the
 // header is for the proxy that asks for it) and forwards everything else, so any other copy of the
 // credentials a client sends shows up at the origin.
@@ -72,6 +72,11 @@ export async function startForwardProxy(options: { auth?: readonly [string, stri
     });
     upstream.on('error', () => res.headersSent ? res.destroy() : res.writeHead(502, { 'Content-Length': '0' }).end());
     req.pipe(upstream);
+  });
+  // No tunnels here: a CONNECT is refused at once rather than left hanging.
+  server.on('connect', (req: http.IncomingMessage, socket: Socket) => {
+    hits.push({ method: req.method ?? '', target: req.url ?? '', rawHeaders: [...req.rawHeaders] });
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n');
   });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

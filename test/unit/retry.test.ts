@@ -90,9 +90,9 @@ describe('nextRetry', () => {
     expect(nextRetry(policy, get, new ReadTimeoutError('slow'), 0, half)).toEqual({ delay: 150 });
   });
 
-  // BUG (retry.ts nextRetry): ConnectTimeoutError extends TimeoutError, not ConnectionError, so it is not
-  // retried, though a connect timeout is the safest failure to retry (nothing was sent; requests' ConnectTimeout
-  // is a ConnectionError, and urllib3 counts it as a connect error). Read timeouts, which are riskier, are retried.
+  // ConnectTimeoutError extends TimeoutError, not ConnectionError, yet a connect timeout is the safest
+  // failure to retry (nothing was sent; requests' ConnectTimeout is a ConnectionError, and urllib3 counts
+  // it as a connect error).
   it('retries a connect timeout like any connection failure', () => {
     expect(nextRetry(policy, get, new ConnectTimeoutError('no connect'), 0, half)).toEqual({ delay: 150 });
   });
@@ -177,9 +177,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
   });
 
-  // BUG (retry.ts parseRetryAfter): anything that is not all digits goes to Date.parse, which V8 reads
-  // leniently ('1.5' → 2001-01-05, '-5' → 2001-05-01), so a malformed value becomes a date in the past and
-  // the retry fires at once (delay 0) instead of backing off. urllib3 accepts only digits or an HTTP-date.
+  // V8's Date.parse reads leniently ('1.5' → 2001-01-05, '-5' → 2001-05-01): a malformed value taken for
+  // a date in the past would fire the retry at once instead of backing off. urllib3 accepts only digits
+  // or an HTTP-date (RFC 9110 §10.2.3).
   it.each(['-5', '1.5'])('gives undefined for the malformed value %j, not a date in 2001', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
   });
