@@ -49,7 +49,7 @@ function installWrapper(send: Send): { calls: number; deepest: number } {
     try {
       if (depth > 2) throw new Error(`errand sent through the fetch wrapper again (depth ${depth})`);
       const r = await send(input instanceof Request ? input.url : String(input), init);
-      return new Response(r.content, { status: r.statusCode, statusText: r.reason, headers: r.headers });
+      return new Response(r.content as BodyInit, { status: r.statusCode, statusText: r.reason, headers: r.headers });
     } finally {
       depth--;
     }
