@@ -41,7 +41,8 @@ let inReplacedFetch: AsyncLocalStorage<Fetch> | undefined;
 /** Calls the replaced fetch `fetch`; errand re-entered from inside the call will not send through it again. */
 export function callReplacedFetch(fetch: Fetch, input: Parameters<Fetch>[0], init: RequestInit): Promise<globalThis.Response> {
   inReplacedFetch ??= new AsyncLocalStorage<Fetch>();
-  return inReplacedFetch.run(fetch, () => fetch(input, init));
+  // async: a replacement that throws synchronously rejects like any failed fetch.
+  return inReplacedFetch.run(fetch, async () => fetch(input, init));
 }
 
 /**
