@@ -10,7 +10,7 @@ import { resolveVerify, selectProxy, type Env } from '../core/trust-env.ts';
 import { decodedSource, isDecodingError } from './node-body.ts';
 import { dispatchRequest, type DispatchedResponse } from './node-dispatch.ts';
 import { mapTransportError, type FailureContext } from './node-errors.ts';
-import { replacedFetch } from './node-intercept.ts';
+import { callReplacedFetch, replacedFetch } from './node-intercept.ts';
 import { DispatcherPools, type PoolSettings } from './node-pool.ts';
 import { toUploadBody } from './node-upload.ts';
 
@@ -84,7 +84,7 @@ export class UndiciAdapter implements Adapter {
     if (patched) {
       const viaFetch = new FetchAdapter({
         runtime: 'node',
-        fetch: (input, init) => patched(input, { ...init, dispatcher } as RequestInit).catch((error) => { throw mapTransportError(error, failure); }),
+        fetch: (input, init) => callReplacedFetch(patched, input, { ...init, dispatcher } as RequestInit).catch((error) => { throw mapTransportError(error, failure); }),
       });
       // The dispatcher carries proxy, TLS and connect/read timeouts; FetchAdapter would refuse them.
       const total = options.timeout.total;

@@ -10,6 +10,7 @@ import {
   pseudoRandomBytes,
   redirect,
   route,
+  seconds,
   send,
   sendJson,
   sleep,
@@ -20,11 +21,6 @@ import {
 
 const GET = ['GET'];
 const MAX_BYTES = 10 * 1024 * 1024;
-
-function seconds(v: string | null | undefined, fallback: number, max: number): number {
-  const n = v == null || v === '' ? NaN : Number(v);
-  return Number.isFinite(n) ? Math.min(Math.max(n, 0), max) * 1000 : fallback * 1000;
-}
 
 function compressed(ctx: Ctx, encoding: string, flag: string, fn: (b: Buffer) => Buffer): void {
   const json = { [flag]: true, headers: echoHeaders(ctx.req), method: ctx.method, origin: origin(ctx.req) };

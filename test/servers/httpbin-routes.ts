@@ -12,12 +12,15 @@ import {
   origin,
   redirect,
   route,
+  seconds,
   send,
   sendJson,
+  sleep,
   type Ctx,
   type Route,
 } from './httpbin-util.ts';
 import { dataRoutes } from './httpbin-routes-data.ts';
+import { watchReport } from './watch.ts';
 
 const GET = ['GET'];
 
@@ -127,6 +130,8 @@ export const routes: Route[] = [
       code ??= form.get('status_code');
     }
     if (target === null) return send(ctx, 400, 'missing url\n', 'text/plain');
+    // `delay` (seconds) is ours, not httpbin's: a redirect hop that takes known time, for `elapsed` per hop.
+    if (!(await sleep(seconds(ctx.query.get('delay'), 0, 10), ctx.signal))) return;
     const status = intParam(code, 302);
     redirect(ctx, target, status >= 300 && status < 400 ? status : 302);
   }),
@@ -146,6 +151,7 @@ export const routes: Route[] = [
     sendJson(ctx, { authenticated: false }, 401);
   }),
   route('/digest-auth/:qop/:user/:passwd/:algorithm?/:stale_after?', null, digestAuth),
+  route('/watch/:token', GET, watchReport),
   route('/client-cert', GET, (ctx) => {
     // TLS only: reports the peer certificate the server saw (requestCert must be on).
     if (!isTls(ctx.req)) return sendJson(ctx, { tls: false, present: false });

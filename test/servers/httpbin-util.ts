@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
 import type { EchoBody } from './echo-body.ts';
+import type { Watch } from './watch.ts';
 
 export type { EchoBody } from './echo-body.ts';
 
@@ -10,6 +11,8 @@ export interface ServerState {
   /** digest nonce -> times used and the highest nc seen */
   nonces: Map<string, { uses: number; lastNc: number }>;
   opaque: string;
+  /** requests sent with ?watch=TOKEN, by token (test/servers/watch.ts) */
+  watches: Map<string, Watch>;
 }
 
 export interface Ctx {
@@ -231,6 +234,12 @@ export function redirect(ctx: Ctx, location: string, status = 302): void {
 export function intParam(v: string | null | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = v == null || v === '' ? NaN : Number(v);
   return Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 0), max) : fallback;
+}
+
+/** A duration given in (fractional) seconds, as httpbin's `delay` takes it, in milliseconds, bounded. */
+export function seconds(v: string | null | undefined, fallback: number, max: number): number {
+  const n = v == null || v === '' ? NaN : Number(v);
+  return Number.isFinite(n) ? Math.min(Math.max(n, 0), max) * 1000 : fallback * 1000;
 }
 
 /** Deterministic bytes for a seed (AES-CTR keystream), random without one; a prefix is stable across lengths. */

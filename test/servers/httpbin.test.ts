@@ -340,6 +340,19 @@ describe('bodies', () => {
   });
 });
 
+describe('/watch (ours): the server\'s view of a request', () => {
+  it('reports a finished response, a connection closed by the client, an aborted response, and 404 for an unknown token', async () => {
+    await raw({ path: '/get?watch=w-done' });
+    expect(await json('/watch/w-done?until=connection')).toEqual({ response: 'finished', connection: 'closed' });
+    const cut = await new Promise<http.ClientRequest>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: bin.port, path: '/drip?duration=30&numbytes=30&watch=w-cut', agent: false }, () => resolve(req));
+    });
+    cut.destroy();
+    expect(await json('/watch/w-cut?until=response')).toEqual({ response: 'aborted', connection: 'closed' });
+    expect((await get('/watch/never-seen')).status).toBe(404);
+  });
+});
+
 describe('TLS', () => {
   it('serves the generated certificate and reports client certificates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'errand-httpbin-test-'));

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { routes } from './httpbin-routes.ts';
 import { isTls, matchRoute, send, sendJson, type Ctx, type ServerState } from './httpbin-util.ts';
+import { watchRequest } from './watch.ts';
 
 export interface HttpbinOptions {
   /** default 127.0.0.1; with 127.0.0.1 or localhost the server also listens on ::1 (same port) */
@@ -87,6 +88,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: ServerSt
     signal: ac.signal,
     body: () => (body ??= buffer(req)),
   };
+  const watchToken = url.searchParams.get('watch');
+  if (watchToken) watchRequest(ctx, watchToken);
 
   for (const r of routes) {
     const params = matchRoute(r, url.pathname);
@@ -150,7 +153,7 @@ function urlHost(host: string): string {
 }
 
 export async function startHttpbin(opts: HttpbinOptions = {}): Promise<Httpbin> {
-  const state: ServerState = { nonces: new Map(), opaque: randomBytes(16).toString('hex') };
+  const state: ServerState = { nonces: new Map(), opaque: randomBytes(16).toString('hex'), watches: new Map() };
   const handler = createHandler(state);
   const tls = opts.tls;
   const make = (): http.Server =>

@@ -118,10 +118,24 @@ export function authSuite(errand: Errand, env: SuiteEnv): void {
     });
 
     it('HTTPDigestAuth replays again after a stale nonce', async () => {
+      // stale_after=1: the server takes each nonce once, then answers 401 with stale=TRUE.
       const s = new errand.Session({ auth: new errand.HTTPDigestAuth('user', 'pass') });
-      await s.get(`${base}/digest-auth/auth/user/pass/MD5/1`);
+      const first = await s.get(`${base}/digest-auth/auth/user/pass/MD5/1`);
       const r = await s.get(`${base}/digest-auth/auth/user/pass/MD5/1`);
-      expect(r.statusCode).toBe(200);
+      const nonceOf = (value: string | null | undefined) => /nonce="([^"]+)"/.exec(value ?? '')?.[1];
+      const oldNonce = nonceOf(first.request.headers.get('authorization'));
+      expect([first.statusCode, first.history.length, oldNonce]).toEqual([200, 1, expect.any(String)]);
+      // The second call went out signed with the old nonce, the server called that nonce stale,
+      // and errand replayed with the new one it was given.
+      expect([r.statusCode, r.history.map((h) => h.statusCode)]).toEqual([200, [401]]);
+      const [stale] = r.history;
+      expect(nonceOf(stale!.request.headers.get('authorization'))).toBe(oldNonce);
+      const challenge = stale!.headers.get('www-authenticate');
+      expect(challenge).toMatch(/stale=TRUE/i);
+      const newNonce = nonceOf(challenge);
+      expect(newNonce).not.toBe(oldNonce);
+      expect(nonceOf(r.request.headers.get('authorization'))).toBe(newNonce);
+      expect(r.request.headers.get('authorization')).toMatch(/nc=00000001/);
     });
   });
 

@@ -174,8 +174,8 @@ export function bodiesSuite(errand: Errand, env: SuiteEnv): void {
       expect(error).toBeInstanceOf(errand.RequestError);
     });
 
-    // BUG: the browser adapter knows it cannot stream uploads (streamingUploads: false in src/browser.ts),
-    // yet hands the stream to fetch and reports Chromium's bare "Failed to fetch" as a ConnectionError.
+    // The browser adapter knows it cannot stream uploads (streamingUploads: false in src/browser.ts), so it
+    // refuses the stream itself instead of passing on Chromium's bare "Failed to fetch".
     (env.runtime === 'browser' ? it : it.skip)('browser: a streamed body is refused with an UnsupportedError that says why', async () => {
       const error = await rejection(errand.post(`${base}/post`, { data: makeStream(), retries: 0 }));
       expect(error).toBeInstanceOf(errand.UnsupportedError);

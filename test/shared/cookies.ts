@@ -71,9 +71,8 @@ export function cookiesSuite(errand: CookieErrand, env: SuiteEnv): void {
       expect(s.cookies.getDict()).toEqual({ old: 'x', fresh: '1', only: 'this' });
     });
 
-    // BUG: Response.cookies parses the Set-Cookie lines itself (src/core/response.ts, get cookies), so it
-    // lists a deletion (name=; Max-Age=0) and cookies the jar refused (another host's Domain, Secure
-    // over http). requests' r.cookies is a jar filled by the same policy, so none of those appear.
+    // requests' r.cookies is a jar filled by the session's own policy, so neither a deletion
+    // (name=; Max-Age=0) nor a cookie the jar refused (another host's Domain, Secure over http) appears.
     it('r.cookies leaves out deletions and cookies the jar refused', async () => {
       const s = new errand.Session();
       const r = await s.get(`${base}${setCookie('kept=1; Path=/', 'gone=; Max-Age=0; Path=/', 'evil=1; Domain=localhost; Path=/', 'sec=1; Secure; Path=/')}`);
@@ -146,9 +145,8 @@ export function cookiesSuite(errand: CookieErrand, env: SuiteEnv): void {
       expect(await cookiesAt(s, `${base}/cookies`)).toEqual({});
     });
 
-    // BUG: tough-cookie stores a cookie that arrives already expired (expiry -Infinity) when none of that
-    // name existed; CookieJar.get/getDict/iteration list it until the next send purges it, because all()
-    // reads the store without checking expiry (src/runtime/cookie-jar.ts, all()).
+    // tough-cookie stores a cookie that arrives already expired (expiry -Infinity) when none of that name
+    // existed, until the next send purges it: the jar's views must skip it (src/runtime/cookie-jar.ts).
     it('a cookie arriving already expired is not listed by get/getDict/iteration', async () => {
       const s = new errand.Session();
       await s.get(`${base}${setCookie('late=1; Max-Age=-1; Path=/')}`);
@@ -333,8 +331,8 @@ export function cookiesSuite(errand: CookieErrand, env: SuiteEnv): void {
       }
     });
 
-    // BUG: tough-cookie's serialize() does not carry allowSecureOnLocal, so fromJSON() gets its default
-    // (true) and sends Secure cookies over http to localhost/127.0.0.1 (src/runtime/cookie-jar.ts fromJSON).
+    // tough-cookie's serialize() does not carry allowSecureOnLocal, whose default (true) would send Secure
+    // cookies over http to localhost/127.0.0.1: a jar from fromJSON() keeps errand's own setting.
     it('fromJSON keeps the rule "Secure cookies only over https, even on localhost"', async () => {
       const s = new errand.Session();
       s.cookies.set('sec', 'x', { domain: '127.0.0.1', secure: true });

@@ -58,8 +58,8 @@ export function requestsSuite(errand: Errand, env: SuiteEnv): void {
       expect(r.headers.get('allow')).toContain('GET');
     });
 
-    // BUG in the browser: head() defaults to allowRedirects: false (requests' rule), and the browser
-    // refuses allowRedirects: false, so every head() there throws UnsupportedError (src/core/send.ts:27).
+    // In the browser too: head()'s default of allowRedirects: false (requests' rule) is left out where the
+    // browser follows redirects itself, which refuses an explicit allowRedirects: false (src/core/session.ts head).
     it('head() gets the headers and no body', async () => {
       const r = await errand.head(`${base}/bytes/64`);
       expect(r.statusCode).toBe(200);

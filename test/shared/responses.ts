@@ -24,6 +24,24 @@ export function responsesSuite(errand: Errand, env: SuiteEnv): void {
       expect(String(r)).toBe('<Response [200]>');
     });
 
+    // The server's timer starts after the request arrived and fires no earlier than asked, so the
+    // client's clock sees at least the delay; the slack only absorbs millisecond rounding of two clocks.
+    const covers = (elapsed: number, delayMs: number) => expect(elapsed).toBeGreaterThanOrEqual(delayMs - 5);
+
+    it('elapsed covers the time the server took to send the headers', async () => {
+      const r = await errand.get(`${base}/delay/0.3`);
+      expect(r.statusCode).toBe(200);
+      covers(r.elapsed, 300);
+    });
+
+    it.skipIf(env.runtime === 'browser')('elapsed is set per hop: each response in history has its own (node, edge)', async () => {
+      // The first hop answers its 302 after 0.3 s, the second its 200 after 0.2 s.
+      const r = await errand.get(`${base}/redirect-to`, { params: { url: '/delay/0.2', delay: '0.3' } });
+      expect(r.history.map((h) => h.statusCode)).toEqual([302]);
+      covers(r.history[0]!.elapsed, 300);
+      covers(r.elapsed, 200);
+    });
+
     it('reason is the phrase the server sent', async () => {
       const r = await errand.get(`${base}/status-text/299`, { params: { reason: 'Custom Reason' } });
       expect([r.statusCode, r.reason]).toEqual([299, 'Custom Reason']);

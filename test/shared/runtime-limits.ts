@@ -109,8 +109,8 @@ export function runtimeLimitsSuite(errand: Errand, env: SuiteEnv): void {
       expect(events.at(-1)).toEqual({ loaded: 100_000, total: 100_000, percent: 100 });
     });
 
-    // BUG: counting re-wraps every body in a ReadableStream (src/core/fetch-adapter.ts countUpload), so a
-    // body of known length goes out chunked: a progress callback must not change what is sent.
+    // A progress callback must not change what is sent: counting the bytes of a body of known length
+    // must not turn it into a chunked upload.
     (env.runtime === 'browser' ? it.skip : it)('a counted body of known length keeps its Content-Length (node, edge)', async () => {
       const r = await errand.post(`${base}/post`, { data: 'hello', onUploadProgress: () => {} });
       const body = r.json<Echo>();

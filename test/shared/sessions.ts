@@ -98,12 +98,32 @@ export function sessionsSuite(errand: Errand, env: SuiteEnv): void {
       expect(() => new errand.Session({ header: {} } as never)).toThrow(/unknown Session option 'header'; did you mean 'headers'/);
     });
 
-    it('close() resolves, and the session is async-disposable', async () => {
+    it('close() closes every adapter the session uses, and disposing the session (await using) closes it too', async () => {
       const s = new errand.Session();
-      await s.get(`${base}/get`);
+      const builtIn = s.getAdapter(base);
+      let closed = 0;
+      s.mount(`${base}/`, { send: (request, options) => builtIn.send(request, options), close: async () => { closed++; } });
+      expect((await s.get(`${base}/get`)).statusCode).toBe(200);
       await expect(s.close()).resolves.toBeUndefined();
-      const dispose = (s as unknown as Record<symbol, () => Promise<void>>)[Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')];
-      expect(typeof dispose).toBe('function');
+      expect(closed).toBe(1);
+      const dispose = (s as unknown as Record<symbol, () => Promise<void>>)[Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')]!;
+      await dispose.call(s);
+      expect(closed).toBe(2);
+    });
+
+    // Only Node's adapter owns sockets; fetch's pool belongs to the runtime (edge) or the browser.
+    it.runIf(env.runtime === 'node')('close() releases the keep-alive sockets it opened, and only its own (node)', async () => {
+      const [mine, other] = [new errand.Session(), new errand.Session()];
+      const tokens = { mine: `close-mine-${Math.random()}`, other: `close-other-${Math.random()}` };
+      await mine.get(`${base}/get`, { params: { watch: tokens.mine } });
+      await other.get(`${base}/get`, { params: { watch: tokens.other } });
+      // The server's view of each request's connection (test/servers/watch.ts); `until` waits for it to close.
+      const seen = async (token: string, until?: string) => (await errand.get(`${base}/watch/${token}`, { params: { until, timeout: 3 } })).json();
+      await mine.close();
+      expect(await seen(tokens.mine, 'connection')).toEqual({ response: 'finished', connection: 'closed' });
+      expect(await seen(tokens.other)).toEqual({ response: 'finished', connection: 'open' });
+      await other.close();
+      expect(await seen(tokens.other, 'connection')).toEqual({ response: 'finished', connection: 'closed' });
     });
   });
 

@@ -54,9 +54,16 @@ export function streamingSuite(errand: Errand, env: SuiteEnv): void {
       expect(error.name).toBe('AbortError');
     });
 
-    it('close() releases a body that was never read', async () => {
-      const r = await errand.get(`${base}/stream-bytes/100000`, { stream: true });
+    it('close() releases a body that was never read: the server sees the transfer cut short', async () => {
+      // One byte a second for 30 s: only a released body ends it early.
+      const token = `response-close-${Math.random()}`;
+      const r = await errand.get(`${base}/drip`, { params: { duration: 30, numbytes: 30, watch: token }, stream: true });
       await expect(r.close()).resolves.toBeUndefined();
+      // The server's view of the request (test/servers/watch.ts), once its response has settled.
+      const seen = await errand.get(`${base}/watch/${token}`, { params: { until: 'response', timeout: 3 } });
+      expect(seen.json()).toMatchObject({ response: 'aborted' });
+      const error = await rejection(r.read());
+      expect(error.message).toMatch(/already consumed/);
     });
   });
 

@@ -111,9 +111,8 @@ describe('decode', () => {
     expect(decode(bytes(0x61, 0xff, 0x62), 'utf-8')).toBe('a\ufffdb');
   });
 
-  // BUG (charset.ts decode): only Latin-1 is decoded by hand; windows-1252 goes to TextDecoder, which on
-  // Node 20.20.x (STYLE.md §10) and workerd maps 0x80-0x9F to U+0080-U+009F. Python's cp1252 gives € “ ” ….
-  // Marked as failing only where this platform's TextDecoder has the defect.
+  // Not left to TextDecoder, which on Node 20.20.x (STYLE.md §10) and workerd maps 0x80-0x9F to
+  // U+0080-U+009F. Python's cp1252 gives € “ ” ….
   it('decodes windows-1252 0x80-0x9F as cp1252 on every runtime', () => {
     expect(decode(bytes(0x80, 0x85, 0x93, 0x94, 0x99), 'windows-1252')).toBe('€…“”™');
     expect(decode(bytes(0x80), 'cp1252')).toBe('€');

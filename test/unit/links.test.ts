@@ -48,8 +48,8 @@ describe('parseLinks (RFC 8288)', () => {
     expect(links['https://x.test/doc']).toMatchObject({ url: 'https://x.test/doc', title: 'Doc' });
   });
 
-  // BUG (links.ts parseLinks): the key is lower-cased even when it is a URL, whose path is case-sensitive,
-  // so a link without rel cannot be found by its own URL.
+  // A rel is lower-cased (RFC 8288 §2.1.1), but a URL key is not: its path is case-sensitive, and a link
+  // without rel must be found by its own URL.
   it('keys a link without rel by its url exactly as written (paths are case-sensitive)', () => {
     const links = parseLinks('<https://x.test/Docs/ReadMe>; type="text/html"');
     expect(links['https://x.test/Docs/ReadMe']?.url).toBe('https://x.test/Docs/ReadMe');

@@ -62,9 +62,8 @@ describe('encoding', () => {
     expect(r.text).toBe('naïve ☃');
   });
 
-  // BUG (charset.ts decode): windows-1252 goes through the platform TextDecoder, which on Node 20.20.x
-  // (and workerd) maps 0x80-0x9F to C1 controls instead of the cp1252 characters Python gives.
-  // Marked as failing only where the platform decoder has that defect.
+  // Not through the platform TextDecoder, which on Node 20.20.x (and workerd) maps 0x80-0x9F to C1
+  // controls instead of the cp1252 characters Python gives (STYLE.md §10).
   it('decodes a body detected as windows-1252 as cp1252 (0x80 → €)', async () => {
     const cp1252 = await loaded(new Uint8Array([0x80, 0x20, 0x93, 0x94]));
     expect(cp1252.apparentEncoding).toBe('windows-1252');
@@ -128,9 +127,8 @@ describe('json()', () => {
     expect((await loaded(utf16, { headers: { 'content-type': 'application/json; charset=utf-16le' } })).json()).toEqual({ a: 'é' });
   });
 
-  // BUG (response.ts json): whether a charset was declared is tested with a case-sensitive
-  // substring match on the raw header, so `Charset=` (parameter names are case-insensitive,
-  // RFC 9110 §5.6.6) is ignored and the body is decoded as UTF-8, though `encoding`/`text` get it right.
+  // Parameter names are case-insensitive (RFC 9110 §5.6.6): `Charset=` declares the charset as
+  // `charset=` does, for json() as for `encoding` and `text`.
   it('decodes JSON with the declared charset whatever the case of the parameter name', async () => {
     const utf16 = new Uint8Array(Buffer.from('{"a":"é"}', 'utf16le'));
     const r = await loaded(utf16, { headers: { 'content-type': 'application/json; Charset=UTF-16LE' } });
@@ -152,8 +150,8 @@ describe('json()', () => {
     expect((error as Error).message).toContain('<html>not json');
   });
 
-  // BUG (response.ts json): the message embeds JSON.parse's own message, and V8 quotes the body around
-  // the failing position there, so text from anywhere in the body (a token, say) reaches the message.
+  // JSON.parse's own message quotes the body around the failing position (V8), so it must not be
+  // embedded: text from anywhere in the body (a token, say) would reach the message.
   it('keeps no more than ~60 characters of the body in the message', async () => {
     // The parser fails far into the body: the text around that point must not reach the message either.
     const body = `[${'1, '.repeat(60)}LEAKED_SECRET_TOKEN]`;

@@ -220,9 +220,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
   });
 
-  // BUG (retry.ts parseRetryAfter): anything that is not all digits goes to Date.parse, which V8 reads
-  // leniently ('1.5' → 2001-01-05, '-5' → 2001-05-01), so a malformed value becomes a date in the past and
-  // the retry fires at once (delay 0) instead of backing off. urllib3 accepts only digits or an HTTP-date.
+  // V8's Date.parse reads leniently ('1.5' → 2001-01-05, '-5' → 2001-05-01): a malformed value taken for
+  // a date in the past would fire the retry at once instead of backing off. urllib3 accepts only digits
+  // or an HTTP-date (RFC 9110 §10.2.3).
   it.each(['-5', '1.5'])('gives undefined for the malformed value %j, not a date in 2001', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
   });

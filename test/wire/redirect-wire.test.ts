@@ -3,6 +3,8 @@
 import * as errand from 'errand';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { rawHeaderValues, startForwardProxy } from '../servers/forward-proxy.ts';
+import { startProxy } from '../servers/proxy.ts';
 import { reply, startRawServer, type Exchange, type RawServer, type RecordedRequest } from './raw-server.ts';
 
 const started: RawServer[] = [];
@@ -313,5 +315,31 @@ describe('wire: scheme changes', () => {
     }
   });
 
-  it.skip('Proxy-Authorization is rebuilt for the new target (requests CVE-2023-32681): needs the Node proxy transport (src/runtime/node-transport.ts), not mounted yet', () => {});
+  // requests 2.3–2.30 put the proxy's credentials back on a redirected request as a header, which a
+  // CONNECT tunnel then carried to the origin. Here each hop's proxy gets its own credentials from its
+  // own URL, and nothing of them travels inside the tunnel.
+  it('Proxy-Authorization is rebuilt for the new target, never sent through the tunnel (requests CVE-2023-32681)', async () => {
+    const token = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    const https = inject('httpsUrl');
+    const target = await server(redirect(302, `${https}/headers`));
+    const [forwarder, tunnel] = await Promise.all([startForwardProxy({ auth: ['alice', 'fwd-pw'] }), startProxy({ auth: ['bob', 'tunnel-pw'] })]);
+    const s = new errand.Session({ verify: inject('caCertPem'), proxies: {
+      http: forwarder.url.replace('://', '://alice:fwd-pw@'), https: tunnel.url.replace('://', '://bob:tunnel-pw@'),
+    } });
+    try {
+      const r = await s.get(`${target.url}/start`);
+      expect([r.statusCode, r.history.map((h) => h.statusCode)]).toEqual([200, [302]]);
+      // hop 1, http:// forwarded: our forwarder passes on every header line but the one it consumed.
+      expect(forwarder.hits.map((hit) => rawHeaderValues(hit.rawHeaders, 'proxy-authorization'))).toEqual([[token('alice', 'fwd-pw')]]);
+      expect(credentials(target.requests[0]!).proxyAuthorization).toBeUndefined();
+      // hop 2, https:// through CONNECT: the second proxy's own credentials, on the CONNECT only.
+      expect(tunnel.hits).toEqual([{ method: 'CONNECT', target: new URL(https).host, proxyAuthorization: token('bob', 'tunnel-pw') }]);
+      const echoed = r.json<{ headers: Record<string, string> }>().headers;
+      expect(echoed['Proxy-Authorization']).toBeUndefined();
+      for (const secret of ['fwd-pw', 'tunnel-pw', token('alice', 'fwd-pw'), token('bob', 'tunnel-pw')]) expect(JSON.stringify(echoed)).not.toContain(secret);
+    } finally {
+      await s.close();
+      await Promise.all([forwarder.close(), tunnel.close()]);
+    }
+  });
 });

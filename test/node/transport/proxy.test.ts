@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { ConnectionError, HTTPProxyAuth, ProxyError } from 'errand';
 import { trackedSessions } from '../tracked-sessions.ts';
 import type { EchoBody } from '../../servers/echo-body.ts';
+import { rawHeaderValues, startForwardProxy, type TestForwardProxy } from '../../servers/forward-proxy.ts';
 import { startProxy, type TestProxy } from '../../servers/proxy.ts';
 import { startSocks, type TestSocks } from '../../servers/socks.ts';
 
@@ -16,22 +17,53 @@ let open: TestProxy;
 let locked: TestProxy;
 let socks: TestSocks;
 let socksLocked: TestSocks;
+let forwarder: TestForwardProxy;
 const session = trackedSessions({ retries: 0 });
 
 const withCredentials = (url: string, user: string, pass: string) => url.replace('://', `://${user}:${pass}@`);
 
+const aliceToken = `Basic ${btoa('alice:s3cret')}`;
+
+/**
+ * The proxy that asks for alice's credentials, and every Proxy-Authorization value it received.
+ * https:// tunnels through CONNECT (the `proxy` package): the origin sees what errand sends inside
+ * the tunnel. http:// is forwarded in absolute form, where the `proxy` package would strip
+ * Proxy-Authorization itself and hide a copy errand sent too many: that half goes through our
+ * forwarder, which consumes only the one line carrying its credentials and forwards all the rest.
+ */
+function authenticatingProxy(scheme: string): { url: string; authorizations: () => string[] } {
+  if (scheme === 'https') return { url: locked.url, authorizations: () => locked.hits.map((hit) => hit.proxyAuthorization ?? '') };
+  return {
+    url: forwarder.url,
+    authorizations: () => forwarder.hits.flatMap((hit) => rawHeaderValues(hit.rawHeaders, 'proxy-authorization')),
+  };
+}
+
+/** The origin's view holds no Proxy-Authorization, and no header carries the proxy's credentials. */
+function expectNoCredentials(echoed: Record<string, string>): void {
+  expect(echoed['Proxy-Authorization']).toBeUndefined();
+  for (const value of Object.values(echoed)) {
+    expect(value).not.toContain(btoa('alice:s3cret'));
+    expect(value).not.toContain('s3cret');
+  }
+}
+
 beforeAll(async () => {
-  [open, locked, socks, socksLocked] = await Promise.all([
+  [open, locked, socks, socksLocked, forwarder] = await Promise.all([
     startProxy(), startProxy({ auth: ['alice', 's3cret'] }), startSocks(), startSocks({ auth: ['bob', 'hunter2'] }),
+    startForwardProxy({ auth: ['alice', 's3cret'] }),
   ]);
 });
 afterEach(async () => {
   open.hits.length = 0;
   locked.hits.length = 0;
+  forwarder.hits.length = 0;
   socks.hits.length = 0;
+  socksLocked.hits.length = 0;
+  socksLocked.logins.length = 0;
   for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY']) delete process.env[name];
 });
-afterAll(() => Promise.all([open, locked, socks, socksLocked].map((server) => server.close())));
+afterAll(() => Promise.all([open, locked, socks, socksLocked, forwarder].map((server) => server.close())));
 
 describe('HTTP proxy', () => {
   it('forwards an http:// request in absolute form', async () => {
@@ -56,19 +88,21 @@ describe('HTTP proxy', () => {
     expect(open.connections - before).toBeLessThanOrEqual(2);
   });
 
-  it.each([['http', httpbin], ['https', https]])('sends user:pass@ from the proxy URL to the proxy only (%s)', async (_scheme, base) => {
-    const r = await session({ verify: ca }).get(`${base}/headers`, { proxies: { all: withCredentials(locked.url, 'alice', 's3cret') } });
+  it.each([['http', httpbin], ['https', https]])('sends user:pass@ from the proxy URL to the proxy only (%s)', async (scheme, base) => {
+    const proxy = authenticatingProxy(scheme);
+    const r = await session({ verify: ca }).get(`${base}/headers`, { proxies: { all: withCredentials(proxy.url, 'alice', 's3cret') } });
     expect(r.statusCode).toBe(200);
-    expect(locked.hits[0]!.proxyAuthorization).toBe(`Basic ${btoa('alice:s3cret')}`);
-    expect(r.json<EchoBody>().headers['Proxy-Authorization']).toBeUndefined();
+    expect(proxy.authorizations()).toEqual([aliceToken]);
+    expectNoCredentials(r.json<EchoBody>().headers);
   });
 
-  it.each([['http', httpbin], ['https', https]])('sends HTTPProxyAuth credentials to the proxy, not the origin (%s)', async (_scheme, base) => {
-    const s = session({ verify: ca, proxies: { all: locked.url } });
+  it.each([['http', httpbin], ['https', https]])('sends HTTPProxyAuth credentials to the proxy, not the origin (%s)', async (scheme, base) => {
+    const proxy = authenticatingProxy(scheme);
+    const s = session({ verify: ca, proxies: { all: proxy.url } });
     const r = await s.get(`${base}/headers`, { auth: new HTTPProxyAuth('alice', 's3cret') });
     expect(r.statusCode).toBe(200);
-    expect(locked.hits[0]!.proxyAuthorization).toBe(`Basic ${btoa('alice:s3cret')}`);
-    expect(r.json<EchoBody>().headers['Proxy-Authorization']).toBeUndefined();
+    expect(proxy.authorizations()).toEqual([aliceToken]);
+    expectNoCredentials(r.json<EchoBody>().headers);
   });
 
   it.each([['http', httpbin], ['https', https]])('a 407 is a ProxyError naming the proxy, password redacted (%s)', async (_scheme, base) => {
@@ -155,6 +189,16 @@ describe('SOCKS5 proxy', () => {
   it('authenticates with user:pass@ from the proxy URL', async () => {
     const r = await session().get(`${httpbin}/get`, { proxies: { http: withCredentials(socksLocked.url, 'bob', 'hunter2') } });
     expect(r.statusCode).toBe(200);
+    // The request went through this proxy, after an RFC 1929 login it accepted.
+    expect(socksLocked.logins).toEqual([{ user: 'bob', accepted: true }]);
+    expect(socksLocked.hits).toEqual([{ dstAddr: '127.0.0.1', dstPort: Number(new URL(httpbin).port) }]);
+  });
+
+  it('without credentials the authenticating proxy refuses: a ProxyError, nothing forwarded', async () => {
+    const error = await session().get(`${httpbin}/get`, { proxies: { http: socksLocked.url } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProxyError);
+    expect(socksLocked.logins).toEqual([]);
+    expect(socksLocked.hits).toEqual([]);
   });
 
   it('wrong credentials are a ProxyError without the password', async () => {

@@ -5,6 +5,7 @@
 # vitest forks its workers with process.execPath, which is this binary.
 #
 #   bash test/setup/node24/run.sh node_modules/vitest/vitest.mjs run --project node
+#   bash test/setup/node24/run.sh "$npm_execpath" test    (npm run test:node24)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 node24="$here/node_modules/node/bin/node"
