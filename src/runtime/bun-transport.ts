@@ -9,7 +9,7 @@ import type { TlsMaterial } from './tls-material.ts';
 
 /** What Bun's fetch takes beyond the standard init (bun-types `BunFetchRequestInit`). */
 interface BunFetchInit {
-  proxy?: string | { url: string; headers?: Record<string, string> };
+  proxy?: string | { url: string; headers?: Record<string, string> } | false;
   tls?: { rejectUnauthorized: boolean; ca?: string; cert?: string; key?: string };
   decompress?: boolean;
 }
@@ -43,8 +43,10 @@ export class BunAdapter extends FetchTransport {
   }
 
   protected fetchInit(route: Route, material: TlsMaterial): BunFetchInit {
-    const init: BunFetchInit = { decompress: false };
     const { proxy } = route;
+    // Bun's fetch would otherwise pick a proxy from HTTP_PROXY itself, trustEnv or not, by its own
+    // NO_PROXY rules: errand decides, and `false` tells Bun to go direct.
+    const init: BunFetchInit = { decompress: false, proxy: false };
     if (proxy) init.proxy = proxy.authorization === undefined ? proxy.url : { url: proxy.url, headers: { 'Proxy-Authorization': proxy.authorization } };
     // Bun keys its keep-alive pool by these options, so a verify: false connection is never reused
     // for a verified request (requests' CVE-2024-35195).

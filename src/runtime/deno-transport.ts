@@ -2,7 +2,7 @@
 // and client certificates, one client (its own connection pool) per set of settings, closed by close().
 import { ProxyError, SSLError, UnsupportedError, redactUrl, type RequestError } from '../core/errors.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
-import type { Env } from '../core/trust-env.ts';
+import { selectProxy, type Env } from '../core/trust-env.ts';
 import { deno, readDenoTrustEnv, type DenoHttpClient, type DenoHttpClientOptions } from './deno-env.ts';
 import type { RuntimeDecoding } from './fetch-decode.ts';
 import { FetchTransport, type Failure, type Route } from './fetch-transport.ts';
@@ -78,6 +78,19 @@ export class DenoAdapter extends FetchTransport {
     const proxy = route.proxy;
     if (proxy?.authorization !== undefined && proxy.username === undefined) {
       throw new UnsupportedError(`proxies: a Proxy-Authorization other than Basic cannot be sent to the proxy ${redactUrl(proxy.given)} from deno: Deno's proxy option takes a user name and password only`, { request });
+    }
+    // Deno's fetch adds the proxy's Proxy-Authorization to the request itself whenever the proxy is an
+    // http:// one (ext/fetch, Proxies::http_forward_auth), so an https:// request would carry the
+    // proxy's credentials through the tunnel to the origin server.
+    if (proxy?.scheme === 'http' && proxy.authorization !== undefined && request.url.startsWith('https:')) {
+      throw new UnsupportedError(`proxies: the credentials of the proxy ${redactUrl(proxy.given)} cannot be used for an https:// request from deno: Deno's fetch would send them on to the origin server too; use an https:// proxy URL or a proxy without credentials`, { request });
+    }
+    // Deno's fetch reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY itself (and needs no
+    // --allow-env for it): where errand would go direct but they name a proxy, Deno would use it.
+    const fromEnvironment = proxy ? undefined : selectProxy(request.url, {}, this.environment());
+    if (fromEnvironment !== undefined) {
+      const what = route.trustEnv ? 'proxies' : 'trustEnv';
+      throw new UnsupportedError(`${what}: deno's fetch would still send ${redactUrl(request.url)} through the proxy ${redactUrl(fromEnvironment)} that the environment names (it reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY itself); unset them before starting deno to go direct`, { request });
     }
   }
 

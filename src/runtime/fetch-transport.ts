@@ -15,6 +15,8 @@ import { loadTlsMaterial, type ReadText, type TlsMaterial } from './tls-material
 /** Everything that decides how one request reaches its server. */
 export interface Route {
   proxy: ProxyRoute | undefined;
+  /** Whether the call trusts the environment (proxies, CA bundle, .netrc). */
+  trustEnv: boolean;
   /** `verify` after trustEnv (a CA bundle from the environment may have replaced `true`). */
   verify: VerifyInput;
   cert: CertInput | undefined;
@@ -37,8 +39,8 @@ export abstract class FetchTransport implements Adapter {
   protected abstract readonly runtime: string;
   /** What the runtime's fetch decodes itself; errand undoes every other coding. */
   protected readonly decoding: RuntimeDecoding | undefined = undefined;
-  // trustEnv's variables, read at the first request that trusts the environment and kept, as the Node
-  // build does: each Session (and each top-level call) has its own adapter, so it reads them afresh.
+  // trustEnv's variables, read at the first request that needs them and kept, as the Node build does:
+  // each Session (and each top-level call) has its own adapter, so it reads them afresh.
   private env: Env | undefined;
   private envRead = false;
   private readonly materials = new Map<string, Promise<TlsMaterial>>();
@@ -55,14 +57,14 @@ export abstract class FetchTransport implements Adapter {
   protected abstract describe(error: unknown, request: PreparedRequest, route: Route): Failure | RequestError;
 
   async send(request: PreparedRequest, options: AdapterSendOptions): Promise<Response> {
-    const env = this.trustedEnv(options.trustEnv);
+    const env = options.trustEnv ? this.environment() : undefined;
     const proxyUrl = selectProxy(request.url, options.proxies, env);
     let proxy: ProxyRoute | undefined;
     let route: Route;
     let init: object;
     try {
       if (proxyUrl) ({ route: proxy, request } = routeThroughProxy(proxyUrl, request, this.runtime));
-      route = { proxy, verify: resolveVerify(options.verify, env), cert: options.cert };
+      route = { proxy, trustEnv: options.trustEnv, verify: resolveVerify(options.verify, env), cert: options.cert };
       this.refuse(route, request);
       const material = typeof route.verify === 'string' || route.cert !== undefined ? await this.tlsMaterial(route) : {};
       init = this.fetchInit(route, material, request);
@@ -98,8 +100,8 @@ export abstract class FetchTransport implements Adapter {
     this.materials.clear();
   }
 
-  private trustedEnv(trustEnv: boolean): Env | undefined {
-    if (!trustEnv) return undefined;
+  /** The trustEnv variables, read once (whether the call trusts them is its own business). */
+  protected environment(): Env | undefined {
     if (!this.envRead) {
       this.env = this.readEnv();
       this.envRead = true;
