@@ -44,9 +44,25 @@ function readVariable(name: string): string | undefined {
   return granted({ name: 'env', variable: name }) ? deno().env.get(name) : undefined;
 }
 
-/** The trustEnv variables this process may read and that are set. */
+/** The trustEnv variables this process may read and that are set; a CA bundle it may not read is absent. */
 export function readDenoTrustEnv(): Env | undefined {
-  return readTrustEnv(readVariable);
+  const env = readTrustEnv(readVariable) as Record<string, string> | undefined;
+  for (const name of ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE']) {
+    const path = env?.[name];
+    if (path && !granted({ name: 'read', path })) delete env![name];
+  }
+  return env && Object.keys(env).length ? env : undefined;
+}
+
+/**
+ * Reads a file the caller named (a CA bundle, a client certificate) if the process may: without
+ * --allow-read for it, a NotCapable error, never a permission prompt.
+ */
+export function readPermittedText(path: string): Promise<string> {
+  if (!granted({ name: 'read', path })) {
+    return Promise.reject(Object.assign(new Error(`deno may not read ${path} (--allow-read)`), { name: 'NotCapable' }));
+  }
+  return deno().readTextFile(path);
 }
 
 /** requests' NETRC_FILES order: `$NETRC` alone when set (`~/` expanded), else ~/.netrc, else ~/_netrc. */

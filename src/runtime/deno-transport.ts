@@ -3,7 +3,7 @@
 import { ProxyError, SSLError, UnsupportedError, redactUrl, type RequestError } from '../core/errors.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 import { selectProxy, type Env } from '../core/trust-env.ts';
-import { deno, readDenoTrustEnv, type DenoHttpClient, type DenoHttpClientOptions } from './deno-env.ts';
+import { deno, readDenoTrustEnv, readPermittedText, type DenoHttpClient, type DenoHttpClientOptions } from './deno-env.ts';
 import type { RuntimeDecoding } from './fetch-decode.ts';
 import { FetchTransport, type Failure, type Route } from './fetch-transport.ts';
 import type { TlsMaterial } from './tls-material.ts';
@@ -69,7 +69,7 @@ export class DenoAdapter extends FetchTransport {
     return readDenoTrustEnv();
   }
 
-  protected readText = (path: string): Promise<string> => deno().readTextFile(path);
+  protected readText = readPermittedText;
 
   protected refuse(route: Route, request: PreparedRequest): void {
     if (route.verify === false) {
