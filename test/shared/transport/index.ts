@@ -5,12 +5,13 @@ import type { Errand } from '../env.ts';
 import { decodingSuite } from './decoding.ts';
 import type { TransportEnv, TransportSuite } from './env.ts';
 import { faultsSuite } from './faults.ts';
+import { interceptionSuite } from './interception.ts';
 import { netrcSuite } from './netrc.ts';
 import { proxiesSuite } from './proxies.ts';
 import { streamingSuite } from './streaming.ts';
 import { tlsSuite } from './tls.ts';
 
-export const transportSuites: TransportSuite[] = [proxiesSuite, tlsSuite, decodingSuite, faultsSuite, streamingSuite, netrcSuite];
+export const transportSuites: TransportSuite[] = [proxiesSuite, tlsSuite, decodingSuite, faultsSuite, streamingSuite, netrcSuite, interceptionSuite];
 
 /** Defines every transport suite against one runtime's errand. */
 export function runTransportSuites(errand: Errand, env: TransportEnv): void {
