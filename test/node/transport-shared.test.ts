@@ -2,6 +2,7 @@
 // test/runtimes/rig.ts: the same checks Bun and Deno run (test/{bun,deno}/transport.test.ts).
 import * as errand from 'errand';
 import { afterAll, inject } from 'vitest';
+import { peakRss, resetPeakRss } from '../runtimes/peak-rss.ts';
 import { startRig } from '../runtimes/rig.ts';
 import { runTransportSuites } from '../shared/transport/index.ts';
 
@@ -14,5 +15,6 @@ runTransportSuites(errand, {
   runtime: 'node',
   rig: rig.info,
   setEnv: (name, value) => { if (value === undefined) delete process.env[name]; else process.env[name] = value; },
-  rss: () => process.memoryUsage.rss(),
+  peakRss,
+  resetPeakRss,
 });

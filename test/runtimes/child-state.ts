@@ -1,5 +1,6 @@
 // What the Node runner (runner.ts) tells a Bun or Deno child: the suites to run, the values vitest's
 // inject() gives, and the environment the suites receive. Read from the child's first argument.
+import { peakRss, resetPeakRss } from './peak-rss.ts';
 
 /** A suite module and the function of it to call with (errand, env). */
 export interface ChildSuite {
@@ -22,7 +23,6 @@ export interface ChildConfig {
 interface DenoLike {
   args: string[];
   env: { set(name: string, value: string): void; delete(name: string): void };
-  memoryUsage(): { rss: number };
 }
 
 const deno = (globalThis as { Deno?: DenoLike }).Deno;
@@ -49,10 +49,7 @@ function setEnv(name: string, value: string | undefined): void {
   }
 }
 
-/** Resident set size of this process, in bytes. */
-const rss = (): number => (deno ? deno.memoryUsage().rss : process.memoryUsage().rss);
-
 /** The `env` a suite function receives: the runner's data and this runtime's helpers. */
 export function suiteEnv(): Record<string, unknown> {
-  return { ...childConfig().env, setEnv, rss };
+  return { ...childConfig().env, setEnv, peakRss, resetPeakRss };
 }

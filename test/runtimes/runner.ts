@@ -45,7 +45,7 @@ export interface RunOptions {
   caller: string;
   /** Suite modules and the function each exports, called with (errand, env). */
   suites: { from: string; call: string }[];
-  /** The suites' env (JSON); the child adds `setEnv` and `rss`. */
+  /** The suites' env (JSON); the child adds `setEnv`, `peakRss` and `resetPeakRss`. */
   env: Record<string, unknown>;
   /** What inject() gives inside the child. */
   provide?: Record<string, unknown>;

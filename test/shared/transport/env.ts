@@ -13,8 +13,10 @@ export interface TransportEnv {
   rig: RigInfo;
   /** Sets (or, with undefined, removes) an environment variable of the process the suite runs in. */
   setEnv(name: string, value: string | undefined): void;
-  /** This process's resident set size, in bytes. */
-  rss(): number;
+  /** The peak resident set size of this process since the last reset, in bytes (Linux: VmHWM). */
+  peakRss(): number;
+  /** Starts a new peak from the current resident set size (Linux: /proc/self/clear_refs). */
+  resetPeakRss(): void;
 }
 
 export type TransportSuite = (errand: Errand, env: TransportEnv) => void;
