@@ -1,7 +1,7 @@
-// Builds the three runtime entries (STYLE.md §7):
-//   dist/{node,browser,edge}.js  + dist/chunks/*.js   (ESM)
-//   dist/{node,browser,edge}.cjs + dist/chunks/*.cjs  (CJS)
-//   dist/{node,browser,edge}.d.ts and .d.cts          (one self-contained declaration file per entry)
+// Builds the runtime entries (STYLE.md §7):
+//   dist/{node,browser,edge,bun,deno}.js  + dist/chunks/*.js   (ESM)
+//   dist/{node,browser,edge,bun,deno}.cjs + dist/chunks/*.cjs  (CJS)
+//   dist/{node,browser,edge,bun,deno}.d.ts and .d.cts          (one self-contained declaration file per entry)
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
@@ -12,6 +12,8 @@ const entries = {
   node: 'src/node.ts',
   browser: 'src/browser.ts',
   edge: 'src/edge.ts',
+  bun: 'src/bun.ts',
+  deno: 'src/deno.ts',
 };
 
 // Platform modules stay imports in every output; the package.json `exports`

@@ -20,6 +20,9 @@ import { defineConfig, type Plugin } from 'vitest/config'
  *            the build.
  * - workerd: Node tests that drive a Cloudflare worker in miniflare; the
  *            worker bundles the BUILT dist/edge.js (see test/workerd/).
+ * - bun, deno: Node tests that run the suites inside a Bun or Deno child
+ *            process (the binaries from npm) on src/bun.ts or src/deno.ts, and
+ *            report each of the child's tests as their own (test/runtimes/).
  *
  * The root globalSetup starts the loopback servers once for the whole run;
  * every project sees what it provides (`inject('httpbinUrl')`, ...).
@@ -145,6 +148,14 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      ...(['bun', 'deno'] as const).map((name) => ({
+        test: {
+          name,
+          environment: 'node',
+          include: [`test/${name}/**/*.test.ts`],
+          setupFiles: [clearEnv],
+        },
+      })),
     ],
   },
 })

@@ -20,7 +20,13 @@ export type { UndiciAdapterOptions } from './runtime/node-transport.ts';
 /** Which build answered: 'node'. */
 export const runtime = 'node';
 
+// Deno's `require` resolves with Node's conditions, so `require('errand')` there loads this build (not
+// the deno one): undici's dispatcher would be ignored, and proxies and TLS settings silently dropped.
+// fetch's refusals apply there instead, and nothing reads files or the environment (no prompt).
+const DENO_VIA_NODE_BUILD = "deno through errand's node build (require() resolves it there: import errand, or run deno --conditions=deno, to get the deno build)";
+
 function createNodeRuntime(): Runtime {
+  const underDeno = typeof (globalThis as { Deno?: unknown }).Deno === 'object';
   return {
     name: 'node',
     // errand follows redirects itself, so each hop's Set-Cookie and credentials are handled.
@@ -29,8 +35,9 @@ function createNodeRuntime(): Runtime {
     defaultHeaders: () => ({ 'User-Agent': `errand/${VERSION}`, 'Accept-Encoding': ACCEPT_ENCODING, Accept: '*/*' }),
     createCookieJar: () => new CookieJar(),
     // trustEnv's .netrc ($NETRC, ~/.netrc, ~/_netrc), read once per Session.
-    readNetrc: () => netrcLookup(),
-    createAdapter: () => (typeof globalThis.Response === 'function' ? new UndiciAdapter() : new FetchAdapter({ runtime: 'node', fallbackFetch })),
+    ...(underDeno ? {} : { readNetrc: () => netrcLookup() }),
+    createAdapter: () => (underDeno ? new FetchAdapter({ runtime: DENO_VIA_NODE_BUILD })
+      : typeof globalThis.Response === 'function' ? new UndiciAdapter() : new FetchAdapter({ runtime: 'node', fallbackFetch })),
   };
 }
 

@@ -321,14 +321,21 @@ function testFilesUnder(dir: string): string[] {
   return out
 }
 
-/** The test files of a column's project that run a test/shared/ suite file (directly or through index.ts). */
+/**
+ * The test files of a column's project that run a test/shared/ suite file: directly, or through the
+ * index.ts of its directory (test/shared/index.ts, test/shared/transport/index.ts).
+ */
 function sharedRunners(sharedFile: string, runtime: Runtime): string[] {
   const base = sharedFile.replace(/^test\/shared\//, '')
-  const index = existsSync(join(root, 'test/shared/index.ts')) ? readFileSync(join(root, 'test/shared/index.ts'), 'utf8') : ''
-  const viaIndex = new RegExp(`from ['"]\\./${base.replace(/\./g, '\\.')}['"]`).test(index)
+  const dir = base.includes('/') ? base.slice(0, base.lastIndexOf('/') + 1) : ''
+  const indexFile = join(root, 'test/shared', dir, 'index.ts')
+  const index = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : ''
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const viaIndex = new RegExp(`from ['"]\\./${escape(base.slice(dir.length))}['"]`).test(index)
+  const indexRef = new RegExp(`shared/${escape(dir)}index\\.ts['"]`)
   return PROJECT_DIRS[runtime].flatMap(testFilesUnder).filter((f) => {
     const src = readFileSync(join(root, f), 'utf8')
-    return src.includes(`shared/${base}'`) || src.includes(`shared/${base}"`) || (viaIndex && /shared\/index\.ts['"]/.test(src))
+    return src.includes(`shared/${base}'`) || src.includes(`shared/${base}"`) || (viaIndex && indexRef.test(src))
   })
 }
 
@@ -381,6 +388,21 @@ describe('runtime parity table (test/parity.ts)', () => {
     it(`${feature} / ${runtime}: backed by a test that runs there`, () => {
       const problem = checkReference(cell.test, runtime)
       expect(problem, `${cell.test}\n${problem}`).toBeUndefined()
+    })
+  }
+
+  // A cell that says UnsupportedError names a test that raises it, in that column (the title says so).
+  const refusals = cells.flatMap(({ feature, runtime, cell }) => {
+    const refs = cell.status === 'unsupported' ? [cell.test] : cell.refused ? [cell.refused] : []
+    return [
+      ...(cell.status === 'note' && /UnsupportedError/.test(cell.note ?? '') && !cell.refused && !/UnsupportedError/.test(cell.test)
+        ? [{ feature, runtime, ref: '', problem: 'the note names an UnsupportedError: give the test that raises it as `refused`' }] : []),
+      ...refs.map((ref) => ({ feature, runtime, ref, problem: /::.*UnsupportedError/.test(ref) ? checkReference(ref, runtime) : `${ref}: the title does not say UnsupportedError` })),
+    ]
+  })
+  for (const { feature, runtime, ref, problem } of refusals) {
+    it(`${feature} / ${runtime}: the UnsupportedError it names is raised by a test that runs there`, () => {
+      expect(problem, `${ref}\n${problem}`).toBeUndefined()
     })
   }
 

@@ -10,7 +10,7 @@
  * cell's column.
  */
 
-export const RUNTIMES = ['node', 'edge', 'browser', 'workerd'] as const
+export const RUNTIMES = ['node', 'edge', 'browser', 'workerd', 'bun', 'deno'] as const
 export type Runtime = (typeof RUNTIMES)[number]
 
 /** Column headings. */
@@ -19,6 +19,8 @@ export const RUNTIME_TITLES: Record<Runtime, string> = {
   edge: 'edge (Vercel edge-runtime)',
   browser: 'browser (Chromium)',
   workerd: 'workerd (Cloudflare)',
+  bun: 'Bun',
+  deno: 'Deno',
 }
 
 /**
@@ -30,6 +32,8 @@ export const PROJECT_DIRS: Record<Runtime, readonly string[]> = {
   edge: ['test/edge/'],
   browser: ['test/browser/'],
   workerd: ['test/workerd/'],
+  bun: ['test/bun/'],
+  deno: ['test/deno/'],
 }
 
 export type Status = 'works' | 'note' | 'unsupported'
@@ -40,6 +44,8 @@ export interface Cell {
   note?: string
   /** `'<file>::<substring of a test title>'` */
   test: string
+  /** Where a note says that part of the feature raises UnsupportedError: the test that it does. */
+  refused?: string
 }
 
 export interface Row {
@@ -48,11 +54,11 @@ export interface Row {
 }
 
 const works = (test: string): Cell => ({ status: 'works', test })
-const note = (text: string, test: string): Cell => ({ status: 'note', note: text, test })
+const note = (text: string, test: string, refused?: string): Cell => ({ status: 'note', note: text, test, ...(refused ? { refused } : {}) })
 const unsupported = (test: string, why?: string): Cell => ({ status: 'unsupported', test, ...(why ? { note: why } : {}) })
 
-/** The same shared-suite test for Node and the edge VM. */
-const both = (cell: Cell): Pick<Record<Runtime, Cell>, 'node' | 'edge'> => ({ node: cell, edge: cell })
+/** The same shared-suite test for Node and the edge VM (and Bun and Deno, which run the same suites). */
+const both = (cell: Cell): Pick<Record<Runtime, Cell>, 'node' | 'edge' | 'bun' | 'deno'> => ({ node: cell, edge: cell, bun: cell, deno: cell })
 
 const B_FEAT = 'test/browser/parity-features.test.ts'
 const B_LIMIT = 'test/browser/parity-limits.test.ts'
@@ -61,6 +67,10 @@ const W_RCA = 'test/workerd/redirects-cookies-auth.test.ts'
 const W_LIMIT = 'test/workerd/limits.test.ts'
 
 const EDGE_REFUSED = "test/shared/runtime-limits.ts::%s is refused with an UnsupportedError naming it (edge, browser)"
+const BUN_REFUSED = 'test/shared/runtime-limits.ts::bun: %s (%s) is refused with an UnsupportedError naming it and bun'
+const DENO_REFUSED = 'test/shared/runtime-limits.ts::deno: %s (%s) is refused with an UnsupportedError naming it and deno'
+const T_PROXY = 'test/shared/transport/proxies.ts'
+const T_TLS = 'test/shared/transport/tls.ts'
 const BROWSER_REFUSED = `${B_LIMIT}::%s → UnsupportedError naming it and the browser`
 const WORKERD_REFUSED = `${W_LIMIT}::%s → UnsupportedError naming it and edge`
 
@@ -136,6 +146,8 @@ export const PARITY: Row[] = [
       edge: unsupported(EDGE_REFUSED),
       browser: unsupported(BROWSER_REFUSED),
       workerd: unsupported(WORKERD_REFUSED),
+      bun: note("Bun's fetch `proxy`: HTTP, HTTPS through CONNECT; SOCKS → `UnsupportedError` (Bun's fetch has none)", `${T_PROXY}::tunnels an https:// request through CONNECT`, BUN_REFUSED),
+      deno: note("a `Deno.createHttpClient` client: HTTP, HTTPS through CONNECT, SOCKS5; → `UnsupportedError`: proxy credentials for an https:// request (Deno's fetch would send them on to the origin), a non-Basic `Proxy-Authorization`, and going direct while `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` name a proxy for the URL (Deno's fetch reads them itself, `trustEnv: false` or not)", `${T_PROXY}::tunnels an https:// request through CONNECT`, `${T_PROXY}::deno: proxy credentials for an https:// request are refused with an UnsupportedError`),
     },
   },
   {
@@ -145,6 +157,8 @@ export const PARITY: Row[] = [
       edge: unsupported(EDGE_REFUSED),
       browser: unsupported(BROWSER_REFUSED),
       workerd: unsupported(WORKERD_REFUSED),
+      bun: note("Bun's fetch `tls`", `${T_TLS}::verify: false skips verification (node, bun)`),
+      deno: note("a `Deno.createHttpClient` client; a CA bundle is added to Deno's roots (it cannot replace them); `verify: false` → `UnsupportedError` (Deno's fetch always verifies: `--unsafely-ignore-certificate-errors` is a flag of the whole process)", `${T_TLS}::accepts a CA bundle as %s`, DENO_REFUSED),
     },
   },
   {
@@ -154,6 +168,8 @@ export const PARITY: Row[] = [
       edge: unsupported(EDGE_REFUSED),
       browser: unsupported(BROWSER_REFUSED),
       workerd: unsupported(WORKERD_REFUSED),
+      bun: note("Bun's fetch `tls`; errand decrypts a passphrase-protected key (node:crypto)", `${T_TLS}::presents a client certificate given as %s`),
+      deno: note("a `Deno.createHttpClient` client; errand decrypts a passphrase-protected key (node:crypto)", `${T_TLS}::presents a client certificate given as %s`),
     },
   },
   {
@@ -163,6 +179,8 @@ export const PARITY: Row[] = [
       edge: unsupported(EDGE_REFUSED),
       browser: unsupported(BROWSER_REFUSED),
       workerd: unsupported(WORKERD_REFUSED),
+      bun: unsupported(BUN_REFUSED, "Bun's fetch has only a total deadline"),
+      deno: unsupported(DENO_REFUSED, "Deno's fetch has only a total deadline"),
     },
   },
   {
@@ -204,6 +222,8 @@ export const PARITY: Row[] = [
       edge: works('test/shared/bodies.ts::a ReadableStream body is streamed, chunked (node, edge)'),
       browser: unsupported(`${B_LIMIT}::a streamed ReadableStream upload → UnsupportedError at once, not a hang`, 'Chromium streams request bodies only over HTTP/2'),
       workerd: works(`${W_REQ}::streaming upload: a ReadableStream is sent chunked`),
+      bun: note('in bounded memory', 'test/shared/transport/streaming.ts::a 64 MiB streamed upload does not grow RSS by the body size'),
+      deno: note("in bounded memory; always chunked (Deno's fetch drops a `Content-Length` given for a stream)", 'test/shared/transport/streaming.ts::a 64 MiB streamed upload does not grow RSS by the body size'),
     },
   },
   {
@@ -221,6 +241,8 @@ export const PARITY: Row[] = [
       edge: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge)'),
       browser: unsupported(`${B_LIMIT}::onUploadProgress → UnsupportedError`, 'fetch counts upload bytes only of a streamed body, which Chromium sends only over HTTP/2'),
       workerd: note('a stream is counted as fetch reads it, a body of known length once, when sent', `${W_REQ}::onUploadProgress counts a streamed body as fetch pulls it`),
+      bun: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge)'),
+      deno: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge)'),
     },
   },
   {
@@ -270,6 +292,8 @@ export const PARITY: Row[] = [
       edge: note('`setupServer`', 'test/edge/msw.test.ts::setupServer intercepts'),
       browser: note('`setupWorker`, a service worker', 'test/browser/msw.test.ts::headers, bearer auth and JSON'),
       workerd: note('msw has no Workers integration; errand calls `globalThis.fetch` at request time, so a patched fetch intercepts', `${W_REQ}::errand calls globalThis.fetch at request time`),
+      bun: note('errand calls `globalThis.fetch` at request time, so a patched fetch (msw `setupServer`) intercepts', 'test/shared/transport/interception.ts::sees every request, redirects included'),
+      deno: note('errand calls `globalThis.fetch` at request time, so a patched fetch (msw `setupServer`) intercepts', 'test/shared/transport/interception.ts::sees every request, redirects included'),
     },
   },
 ]

@@ -298,3 +298,22 @@ export function netrcAuth(url: string | URL, netrc: string | readonly NetrcEntry
   if (!entry || (!entry.login && !entry.account && !entry.password)) return undefined;
   return [entry.login || entry.account || '', entry.password ?? ''];
 }
+
+// The variables trustEnv reads: each proxy variable in both cases (urllib's spellings), and the rest.
+const TRUST_ENV_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy']
+  .flatMap((name) => [name, name.toUpperCase()])
+  .concat(['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'REQUEST_METHOD']);
+
+/**
+ * The trustEnv variables that are set, read one by one through a runtime's lookup (which may hide
+ * what it is not allowed to read), or undefined when none is: the common case, nothing to resolve.
+ * @example readTrustEnv((name) => Bun.env[name])
+ */
+export function readTrustEnv(lookup: (name: string) => string | undefined): Env | undefined {
+  let env: Record<string, string> | undefined;
+  for (const name of TRUST_ENV_VARIABLES) {
+    const value = lookup(name);
+    if (value !== undefined) (env ??= {})[name] = value;
+  }
+  return env;
+}

@@ -14,12 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BINARIES, childEnv } from '../runtimes/runner.ts';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-const entries = ['node', 'browser', 'edge'] as const;
+const entries = ['node', 'browser', 'edge', 'bun', 'deno'] as const;
 type Build = (typeof entries)[number];
 const publicNames = ['get', 'Session', 'codes', 'RequestError'] as const;
 
@@ -168,6 +169,62 @@ describe('installed tarball under Node --conditions', () => {
   }, 30_000);
 });
 
+interface RuntimeLoad { file: string; runtime: string; answer: unknown; viaDeadProxy: string }
+
+/**
+ * Loads `errand` from the consumer in Bun or Deno, as `import` (a .mjs file) or `require` (.cjs), and
+ * sends a request with it, then one through a proxy that refuses connections: which file resolved,
+ * the build's `runtime`, the answer, and the error of the proxied request (and whether it names a way out).
+ */
+async function runtimeLoad(runtime: 'bun' | 'deno', mode: 'import' | 'require', url: string, flags: string[] = []): Promise<RuntimeLoad> {
+  const send = `const r = await m.get(${JSON.stringify(url)});
+    const e = await m.get(${JSON.stringify(url)}, { proxies: { http: 'http://127.0.0.1:9' }, retries: 0 }).then(() => 'no error', (error) => error.name + (/--conditions=deno/.test(error.message) ? ' naming --conditions=deno' : ''));
+    console.log(JSON.stringify({ file, runtime: m.runtime, answer: [r.statusCode, r.text], viaDeadProxy: e }));`;
+  const file = mode === 'import' ? 'probe.mjs' : 'probe.cjs';
+  await writeFile(join(consumer, file), mode === 'import'
+    ? `const m = await import('errand'); const file = import.meta.resolve('errand');\n${send}\n`
+    : `const m = require('errand'); const file = require.resolve('errand');\n(async () => { ${send} })();\n`);
+  const args = runtime === 'bun' ? [file] : ['run', '-A', '--no-lock', ...flags, file];
+  const { stdout } = await exec(BINARIES[runtime], args, { cwd: consumer, timeout: 60_000, env: childEnv() }).catch((error: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`${runtime} ${file}: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+  });
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as RuntimeLoad;
+  const path = result.file.startsWith('file:') ? fileURLToPath(result.file) : result.file;
+  return { ...result, file: relative(installed, path).split('\\').join('/') };
+}
+
+// Bun enables `bun` and Deno `deno` (with `node` too): their keys come before `node` in `exports`.
+describe('installed tarball under Bun and Deno', () => {
+  let server: Server;
+  let url = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => res.end(`pong ${req.method} ${req.url}`));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/probe`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+  });
+  const answer = [200, 'pong GET /probe'];
+
+  it('bun resolves errand to the bun build, import and require, and sends with it', async () => {
+    expect(await runtimeLoad('bun', 'import', url)).toEqual({ file: 'dist/bun.js', runtime: 'bun', answer, viaDeadProxy: 'ProxyError' });
+    expect(await runtimeLoad('bun', 'require', url)).toEqual({ file: 'dist/bun.cjs', runtime: 'bun', answer, viaDeadProxy: 'ProxyError' });
+  }, 120_000);
+
+  it('deno resolves an import of errand to the deno build, and sends with it', async () => {
+    expect(await runtimeLoad('deno', 'import', url)).toEqual({ file: 'dist/deno.js', runtime: 'deno', answer, viaDeadProxy: 'ProxyError' });
+  }, 120_000);
+
+  // Deno's require() resolves with Node's conditions: it gets the node build, which refuses there
+  // what it could not do rather than dropping it; --conditions=deno gives require() the deno build.
+  it('deno: require() gets the node build, which refuses proxies with an UnsupportedError naming --conditions=deno; with that flag, the deno build', async () => {
+    expect(await runtimeLoad('deno', 'require', url)).toEqual({ file: 'dist/node.cjs', runtime: 'node', answer, viaDeadProxy: 'UnsupportedError naming --conditions=deno' });
+    expect(await runtimeLoad('deno', 'require', url, ['--conditions=deno'])).toEqual({ file: 'dist/deno.cjs', runtime: 'deno', answer, viaDeadProxy: 'ProxyError' });
+  }, 120_000);
+});
+
 /** Resolves `errand` from the consumer as a bundler would, with exactly these conditions. */
 async function bundlerResolve(platform: 'neutral' | 'browser', conditions: string[]) {
   const found: Record<string, string> = {};
@@ -240,6 +297,19 @@ describe('what the non-Node builds import', () => {
         const imports = await importsOf(`dist/${name}${ext}`);
         const bad = imports.filter((p) => forbidden[name].test(p) || builtinModules.includes(p.split('/')[0] ?? p));
         expect(bad).toEqual([]);
+      });
+    }
+  }
+});
+
+describe('what the Bun and Deno builds import', () => {
+  // Bun's built-in `undici` shadows the npm package (its Agent has no destroy); Deno ignores a dispatcher.
+  for (const name of ['bun', 'deno'] as const) {
+    for (const ext of ['.js', '.cjs']) {
+      it(`dist/${name}${ext} and its chunks import neither undici nor cross-fetch`, async () => {
+        const imports = await importsOf(`dist/${name}${ext}`);
+        expect(imports.filter((p) => /^(?:undici|cross-fetch)(?:\/|$)/.test(p))).toEqual([]);
+        expect(imports).toContain('tough-cookie');
       });
     }
   }

@@ -20,6 +20,8 @@ export interface TestProxy {
   hits: ProxyHit[];
   /** TCP connections accepted from clients. */
   connections: number;
+  /** Client connections open now. */
+  readonly open: number;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startProxy(options: { auth?: readonly [string, string] } =
     port,
     get hits() { return state.hits; },
     get connections() { return state.connections; },
+    get open() { return sockets.size; },
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());

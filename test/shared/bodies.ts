@@ -131,9 +131,10 @@ export function bodiesSuite(errand: Errand, env: SuiteEnv): void {
       expect([report.name, report.type, await report.text()]).toEqual(['report.csv', 'text/csv', 'a,b\n']);
       const photo = form.get('photo') as File;
       expect([photo.name, photo.type, [...new Uint8Array(await photo.arrayBuffer())]]).toEqual(['photo.jpg', 'image/jpeg', [0xff, 0xd8, 0xff]]);
-      // A bare Blob is named after its field, as requests does.
-      const blob = form.get('blob') as File;
-      expect([blob.name, blob.type]).toEqual(['blob', 'application/json']);
+      // A bare Blob is named after its field, as requests does, and keeps its type (read from the part's
+      // header as sent: Bun's Blob adds a charset to the type, which Bun's own formData() then drops).
+      expect((form.get('blob') as File).name).toBe('blob');
+      expect(r.text).toMatch(/name="blob"; filename="blob"\r\nContent-Type: application\/json(;[^\r]*)?\r\n/);
       expect(r.text).toContain('X-Part: yes');
       expect((form.get('unicode') as File).name).toBe('résumé ✓.txt');
     });

@@ -23,7 +23,7 @@ export interface SuiteEnv {
   base: string;
   /** the same server as http://localhost:PORT: another origin (and host) */
   alt: string;
-  runtime: 'node' | 'edge' | 'browser';
+  runtime: 'node' | 'edge' | 'browser' | 'bun' | 'deno';
 }
 
 export type Suite = (errand: Errand, env: SuiteEnv) => void;

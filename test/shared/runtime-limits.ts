@@ -5,7 +5,7 @@ import { header, rejection, type Echo, type Errand, type SuiteEnv } from './env.
 
 export function runtimeLimitsSuite(errand: Errand, env: SuiteEnv): void {
   const { base, alt } = env;
-  const webOnly = env.runtime !== 'node';
+  const webOnly = env.runtime === 'edge' || env.runtime === 'browser';
 
   describe('runtime limits: credentials', () => {
     // Outside a browser the session jar is errand's; 'include' changes nothing, 'omit' turns the jar off.
@@ -34,14 +34,16 @@ export function runtimeLimitsSuite(errand: Errand, env: SuiteEnv): void {
       ['timeout.read', { timeout: { read: 100 } }],
     ] as const;
 
-    it.runIf(webOnly).each(nodeOnly)('%s is refused with an UnsupportedError naming it (edge, browser)', async (name, options) => {
+    const refusedBy = async (name: string, options: object) => {
       const error = await rejection(errand.get(`${base}/get`, options));
       expect(error).toBeInstanceOf(errand.UnsupportedError);
       expect(error.name).toBe('UnsupportedError');
       expect(error.message).toContain(name);
       expect(error.message).toContain(env.runtime);
       expect(error.message).not.toContain('pr0xy-secret');
-    });
+    };
+
+    it.runIf(webOnly).each(nodeOnly)('%s is refused with an UnsupportedError naming it (edge, browser)', refusedBy);
 
     it.runIf(webOnly)('a Session default is refused the same way (edge, browser)', async () => {
       const s = new errand.Session({ verify: false });
@@ -50,10 +52,37 @@ export function runtimeLimitsSuite(errand: Errand, env: SuiteEnv): void {
       expect(error.message).toContain('verify');
     });
 
+    // What Bun's fetch and Deno's have no means for (their transports take proxies and TLS otherwise).
+    const bunRefuses = [
+      ['proxies', 'a SOCKS proxy', { proxies: { all: 'socks5://user:pr0xy-secret@127.0.0.1:1080' } }],
+      ['timeout.connect', 'a connect timeout', { timeout: { connect: 100 } }],
+      ['timeout.read', 'a read timeout', { timeout: { read: 100 } }],
+    ] as const;
+    const denoRefuses = [
+      ['verify', 'verify: false', { verify: false }],
+      ['proxies', 'a Proxy-Authorization other than Basic', { proxies: { http: 'http://user:pr0xy-secret@127.0.0.1:3128' }, headers: { 'Proxy-Authorization': 'Bearer pr0xy-secret' } }],
+      ['timeout.connect', 'a connect timeout', { timeout: { connect: 100 } }],
+      ['timeout.read', 'a read timeout', { timeout: { read: 100 } }],
+    ] as const;
+
+    it.runIf(env.runtime === 'bun').each(bunRefuses)('bun: %s (%s) is refused with an UnsupportedError naming it and bun', (name, _what, options) => refusedBy(name, options));
+    it.runIf(env.runtime === 'deno').each(denoRefuses)('deno: %s (%s) is refused with an UnsupportedError naming it and deno', (name, _what, options) => refusedBy(name, options));
+
+    it.runIf(env.runtime === 'bun' || env.runtime === 'deno')('bun, deno: a Session default is refused the same way, before anything is sent', async () => {
+      const s = new errand.Session({ timeout: { connect: 100 } });
+      const error = await rejection(s.get(`${base}/get`));
+      expect(error).toBeInstanceOf(errand.UnsupportedError);
+      expect(error.message).toContain('timeout.connect');
+    });
+
     // Node gives proxies, verify, cert and connect/read timeouts through its undici transport.
     (env.runtime === 'node' ? it : it.skip)('node: verify: false and a connect timeout are accepted', async () => {
       expect((await errand.get(`${base}/get`, { verify: false })).statusCode).toBe(200);
       expect((await errand.get(`${base}/get`, { timeout: { connect: 1000, read: 5000 } })).statusCode).toBe(200);
+    });
+
+    it.runIf(env.runtime === 'bun')('bun: verify: false is accepted', async () => {
+      expect((await errand.get(`${base}/get`, { verify: false })).statusCode).toBe(200);
     });
   });
 
