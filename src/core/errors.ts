@@ -37,7 +37,11 @@ export class RequestError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (typeof value !== 'object' || value === null) return false;
+    // The ordinary prototype check first (HTTPError.prototype instanceof RequestError, Object.create(...)).
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // Then the brand, for an error made by another copy of errand. Only errand's own classes carry a kind:
+    // a user's subclass inherits its parent's, and a parent's error is not an instance of the subclass.
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(this, KIND)) return false;
     const kinds = (value as Record<symbol, unknown>)[KINDS];
     return Array.isArray(kinds) ? kinds.includes((this as unknown as Record<symbol, string>)[KIND]) : false;
   }

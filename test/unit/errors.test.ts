@@ -117,6 +117,23 @@ describe('instanceof across two copies of errand', () => {
     expect(new ReadTimeoutError('x') instanceof copy.ConnectionError).toBe(false);
   });
 
+  it('still answers the ordinary prototype check first: prototypes and objects made from them', () => {
+    // Before issue 10 the brand alone decided, and a prototype carries none.
+    expect(HTTPError.prototype instanceof RequestError).toBe(true);
+    expect(ProxyError.prototype instanceof ConnectionError).toBe(true);
+    expect(Object.create(SSLError.prototype) instanceof ConnectionError).toBe(true);
+    expect(Object.create(SSLError.prototype) instanceof SSLError).toBe(true);
+    expect(HTTPError.prototype instanceof ConnectionError).toBe(false);
+    expect(RequestError.prototype instanceof RequestError).toBe(false);
+  });
+
+  it("does not call a parent's error an instance of a user's subclass (which inherits the parent's brand)", () => {
+    class MyError extends ConnectionError {}
+    expect(new ConnectionError('x') instanceof MyError).toBe(false);
+    expect(new MyError('x') instanceof MyError).toBe(true);
+    expect(new MyError('x')).toBeInstanceOf(ConnectionError);
+  });
+
   it('recognises an object carrying the errand brand', () => {
     const foreign = Object.assign(new Error('x'), { [Symbol.for('errand.errorKinds')]: ['ProxyError', 'ConnectionError', 'RequestError'] });
     expect(foreign).toBeInstanceOf(ProxyError);
