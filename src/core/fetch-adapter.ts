@@ -1,10 +1,8 @@
 import type { Adapter, AdapterSendOptions } from './adapter.ts';
 import { AuthBase } from './auth.ts';
 import type { BodyValue } from './encode.ts';
-import {
-  ConnectionError, ConnectTimeoutError, ContentDecodingError, ReadTimeoutError, RequestError, SSLError,
-  UnsupportedError, redactUrl,
-} from './errors.ts';
+import { mapBodyError, mapFetchError } from './error-mapping.ts';
+import { UnsupportedError } from './errors.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
@@ -114,46 +112,4 @@ function uploadProgress(body: BodyValue, onProgress: ProgressCallback): { stream
     },
   }));
   return { stream, done() {} };
-}
-
-function causeCode(error: unknown): string {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string') return e.code;
-  }
-  return '';
-}
-
-function causeMessage(error: unknown): string {
-  const cause = (error as { cause?: { message?: string } })?.cause;
-  return String(cause?.message ?? (error as Error)?.message ?? error);
-}
-
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
-
-/** Maps a fetch rejection to errand's errors by the cause's stable `code` (undici, Node) or its shape. */
-export function mapFetchError(error: unknown, request: PreparedRequest, signal: AbortSignal | undefined): unknown {
-  if (signal?.aborted) return signal.reason;
-  if (error instanceof RequestError) return error;
-  const code = causeCode(error);
-  const where = redactUrl(request.url);
-  const detail = code || causeMessage(error);
-  const context = { request, cause: error };
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new ConnectTimeoutError(`Connecting to ${where} timed out`, context);
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new ReadTimeoutError(`${where} sent no response headers within the read timeout`, context);
-  if (TLS_CODES.test(code)) return new SSLError(`TLS failed for ${where}: ${detail}`, context);
-  return new ConnectionError(`Could not get a response from ${where}: ${detail}`, context);
-}
-
-/** Maps a failure while the body streams in: decoding, timeouts, a broken connection. */
-export function mapBodyError(error: unknown, response: Response, signal: AbortSignal | undefined): Error {
-  if (signal?.aborted) return signal.reason as Error;
-  if (error instanceof RequestError) return error;
-  const code = causeCode(error);
-  const where = redactUrl(response.url);
-  const context = { response, cause: error };
-  if (/^Z_|BROTLI|ZSTD/.test(code) || /incorrect header check|invalid (block|stored|distance|code)|unexpected end of file|decompress/i.test(causeMessage(error))) {
-    return new ContentDecodingError(`The body from ${where} could not be decoded (Content-Encoding: ${response.headers.get('content-encoding') ?? 'none'}): ${code || causeMessage(error)}`, context);
-  }
-  if (code === 'UND_ERR_BODY_TIMEOUT') return new ReadTimeoutError(`${where} stopped sending the body for longer than the read timeout`, context);
-  return new ConnectionError(`The connection to ${where} broke while reading the body: ${code || causeMessage(error)}`, context);
 }
