@@ -1,6 +1,6 @@
 import type { Adapter, AdapterSendOptions } from './adapter.ts';
 import { AuthBase } from './auth.ts';
-import type { BodyValue } from './encode.ts';
+import { bodyForWire, type BodyValue } from './encode.ts';
 import { mapBodyError, mapFetchError } from './error-mapping.ts';
 import { UnsupportedError } from './errors.ts';
 import type { ProgressCallback } from './options.ts';
@@ -40,12 +40,13 @@ export class FetchAdapter implements Adapter {
     if (typeof fetch !== 'function') throw new UnsupportedError(`There is no fetch in this runtime (${this.runtime})`, { request });
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, redirect: options.redirect, signal: options.signal ?? null };
     if (options.credentials) init.credentials = options.credentials;
-    const progress = options.onUploadProgress && request.body !== null ? uploadProgress(request.body, options.onUploadProgress) : undefined;
-    if (request.body !== null) {
-      if (request.body instanceof ReadableStream && this.options.streamingUploads === false) {
+    const body = bodyForWire(request.body);
+    const progress = options.onUploadProgress && body !== null ? uploadProgress(body, options.onUploadProgress) : undefined;
+    if (body !== null) {
+      if (body instanceof ReadableStream && this.options.streamingUploads === false) {
         throw new UnsupportedError(`A streamed request body cannot be sent from ${this.runtime}: fetch streams uploads only over HTTP/2 here; send a Blob, a Uint8Array or FormData instead`, { request });
       }
-      init.body = (progress?.stream ?? request.body) as BodyInit;
+      init.body = (progress?.stream ?? body) as BodyInit;
       // Fetch requires duplex: 'half' for a streamed body (fetch spec, "duplex").
       if (init.body instanceof ReadableStream) init.duplex = 'half';
     }
