@@ -1,16 +1,16 @@
 /** Media type and parameters of a Content-Type value (RFC 9110 §8.3.1), parameters keyed in lower case. */
 export function parseContentType(value: string | null): { type: string; params: Record<string, string> } {
-  if (!value) return { type: '', params: {} };
+  // Parameter names come from the server: a null-prototype object, so `__proto__` is a key like any other.
+  const params: Record<string, string> = Object.create(null);
+  if (!value) return { type: '', params };
   const [type = '', ...rest] = splitOutsideQuotes(value, ';');
-  const params: Record<string, string> = {};
   for (const part of rest) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     const key = part.slice(0, eq).trim().toLowerCase();
     let val = part.slice(eq + 1).trim();
     if (val.startsWith('"')) val = val.slice(1, val.endsWith('"') && val.length > 1 ? -1 : undefined).replace(/\\(.)/g, '$1');
-    // defineProperty: a parameter named __proto__ must be a key, not a new prototype.
-    if (key && !Object.hasOwn(params, key)) Object.defineProperty(params, key, { value: val, enumerable: true, writable: true, configurable: true });
+    if (key && !Object.hasOwn(params, key)) params[key] = val;
   }
   return { type: type.trim().toLowerCase(), params };
 }

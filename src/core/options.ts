@@ -239,7 +239,8 @@ export function mergeOptions(session: Omit<SessionOptions, 'cookies'> & { header
     hasJson: call.json !== undefined,
     files: call.files ?? undefined,
     headers,
-    cookies: Object.fromEntries(Object.entries(call.cookies ?? {}).map(([k, v]) => [k, v ?? null])),
+    // Null prototype: the send loop asks `name in cookies` for names a server set (`constructor`, say).
+    cookies: Object.assign(Object.create(null), Object.fromEntries(Object.entries(call.cookies ?? {}).map(([k, v]) => [k, v ?? null]))),
     auth: pick('auth') ?? undefined,
     timeout: normalizeTimeout(pick('timeout')),
     signal,

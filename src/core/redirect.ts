@@ -73,7 +73,7 @@ export function nextRedirect(request: PreparedRequest, response: Response, sensi
   if (shouldStripAuth(request.url, next.url)) {
     for (const name of [...ALWAYS_SENSITIVE, ...sensitiveHeaders.map((h) => h.toLowerCase())]) next.headers.delete(name);
     next.auth = undefined;
-    next.cookies = {};
+    next.cookies = Object.create(null);
   }
   return next;
 }

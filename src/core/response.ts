@@ -110,7 +110,8 @@ export class Response {
   set cookies(kept: Record<string, string>) { this.#keptCookies = kept; }
   get cookies(): Record<string, string> {
     if (this.#keptCookies) return this.#keptCookies;
-    const cookies: Record<string, string> = {};
+    // Null prototype: cookie names come from the server (`__proto__`, `constructor` are names like any other).
+    const cookies: Record<string, string> = Object.create(null);
     for (const line of this.headers.getSetCookie?.() ?? []) {
       const pair = line.split(';', 1)[0]!;
       const eq = pair.indexOf('=');
@@ -257,7 +258,7 @@ export class Response {
   toString(): string { return `<Response [${this.statusCode}]>`; }
   /** A loggable view: Set-Cookie values masked, URLs redacted. */
   toJSON(): object {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of this.headers) {
       headers[name] = name === 'set-cookie' ? '***' : name === 'location' || name === 'content-location' ? redactUrl(new URL(value, this.url)) : value;
     }

@@ -120,7 +120,7 @@ export class UndiciAdapter implements Adapter {
     failure: FailureContext): Promise<Response> {
     const url = new URL(request.url);
     const upload = toUploadBody(request.body, request.headers, options.onUploadProgress);
-    const sent: Record<string, string> = {};
+    const sent: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of request.headers) sent[name] = value;
     if (upload.contentLength !== undefined) sent['content-length'] = String(upload.contentLength);
     if (upload.contentType !== undefined) sent['content-type'] = upload.contentType;
