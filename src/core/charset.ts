@@ -43,7 +43,13 @@ export function encodingFromContentType(contentType: string | null): string | nu
   return null;
 }
 
-const LATIN1 = /^(iso-?8859-1|latin-?1|l1|iso_8859-1(:1987)?|cp819|ibm819|iso-ir-100|csisolatin1|us-ascii|ascii)$/i;
+// The one label table for every decoder (`text`, `iterLines()`): labels decoded by hand, whatever
+// TextDecoder would do with them. WHATWG maps all of these to windows-1252, and runtimes disagree on its
+// 0x80-0x9F (nodejs/node#60888, #56542, cloudflare/workerd#6027), so each is one table here:
+// - Latin-1 labels (WHATWG's and Python's spellings) map every byte to U+00XX, as Python's ISO-8859-1
+//   does; so does ASCII, as it always has in errand;
+// - windows-1252 labels use the WHATWG index for 0x80-0x9F.
+const LATIN1 = /^(iso[-_]?8859[-_]?1(:1987)?|iso[-_]?88591|latin[-_]?1?|l1|cp819|ibm819|iso[-_]ir[-_]100|csisolatin1|us-ascii|ascii|ansi_x3\.4-1968)$/i;
 const CP1252 = /^(windows-1252|cp1252|x-cp1252)$/i;
 // windows-1252's 0x80-0x9F as the WHATWG index has them (its five unassigned bytes map to U+0081 etc.).
 const CP1252_HIGH = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
@@ -57,22 +63,34 @@ function decodeByTable(bytes: Uint8Array, high: string | undefined): string {
   return text;
 }
 
+/** A decoder for one body: `decode(chunk, { stream: true })` keeps a character split across chunks. */
+export interface BodyDecoder {
+  decode(bytes: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+/**
+ * The decoder for a named encoding, the same for `text` and `iterLines()`. Latin-1 and windows-1252
+ * are decoded by table (see above; single bytes, so streaming needs no state); an unknown label decodes
+ * as UTF-8 with replacement, as requests does.
+ */
+export function bodyDecoder(encoding: string): BodyDecoder {
+  const label = encoding.trim();
+  if (LATIN1.test(label)) return { decode: (bytes) => decodeByTable(bytes, undefined) };
+  if (CP1252.test(label)) return { decode: (bytes) => decodeByTable(bytes, CP1252_HIGH) };
+  try {
+    return new TextDecoder(label);
+  } catch {
+    return new TextDecoder('utf-8');
+  }
+}
+
 /**
  * Decodes bytes with a named encoding. Latin-1 is decoded by hand: TextDecoder maps it to windows-1252,
  * and Node and workerd disagree on byte 0x80 across releases (nodejs/node#60888, cloudflare/workerd#6027),
  * while Python maps every byte to U+00XX.
  */
 export function decode(bytes: Uint8Array, encoding: string): string {
-  const label = encoding.trim();
-  // windows-1252 too: the same runtimes disagree on its 0x80-0x9F.
-  if (LATIN1.test(label) || CP1252.test(label)) return decodeByTable(bytes, CP1252.test(label) ? CP1252_HIGH : undefined);
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(label);
-  } catch {
-    decoder = new TextDecoder('utf-8'); // an unknown label: decode as UTF-8 with replacement, as requests does
-  }
-  return decoder.decode(bytes);
+  return bodyDecoder(encoding).decode(bytes);
 }
 
 /** A guess at the body's encoding from its bytes: a BOM, then ASCII, then valid UTF-8, else windows-1252. */

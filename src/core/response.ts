@@ -1,6 +1,7 @@
 import { joinChunks } from './bytes.ts';
-import { decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
+import { bodyDecoder, decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
 import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import { LineSplitter } from './lines.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -215,31 +216,31 @@ export class Response {
     if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) throw new TypeError('errand: chunkSize must be a positive integer');
     const source = this.#body !== undefined ? [this.#body] : this.rawChunks();
     if (!chunkSize) { for await (const chunk of source) if (chunk.byteLength) yield chunk; return; }
-    let pending: Uint8Array = new Uint8Array(0);
+    // Chunks wait in a list and are joined once there is a whole piece: joining at every small chunk
+    // copied the pending bytes again each time (quadratic when a server sends tiny chunks).
+    let pending: Uint8Array[] = [];
+    let size = 0;
     for await (const chunk of source) {
-      pending = pending.byteLength ? joinChunks([pending, chunk]) : chunk;
-      while (pending.byteLength >= chunkSize) {
-        yield pending.slice(0, chunkSize);
-        pending = pending.subarray(chunkSize);
-      }
+      pending.push(chunk);
+      size += chunk.byteLength;
+      if (size < chunkSize) continue;
+      const all = joinChunks(pending);
+      let offset = 0;
+      for (; all.byteLength - offset >= chunkSize; offset += chunkSize) yield all.slice(offset, offset + chunkSize);
+      pending = offset < all.byteLength ? [all.subarray(offset)] : [];
+      size = all.byteLength - offset;
     }
-    if (pending.byteLength) yield pending.slice();
+    if (size) yield joinChunks(pending).slice();
   }
 
   /** The body as lines of text (split on `\n` or `\r\n`, or on `delimiter`), decoded with `encoding`. */
   async *iterLines(options: { delimiter?: string } = {}): AsyncGenerator<string> {
-    const encoding = this.encoding ?? 'utf-8';
-    const streaming = !/^(iso-?8859-1|latin-?1|us-ascii|ascii)$/i.test(encoding);
-    const decoder = streaming ? new TextDecoder(safeLabel(encoding)) : undefined;
-    let buffer = '';
-    for await (const chunk of this.iterContent()) {
-      buffer += decoder ? decoder.decode(chunk, { stream: true }) : decode(chunk, encoding);
-      const parts = splitLines(buffer, options.delimiter);
-      buffer = parts.pop()!;
-      yield* parts;
-    }
-    if (decoder) buffer += decoder.decode();
-    if (buffer) yield* splitLines(buffer, options.delimiter).filter((line, i, all) => i < all.length - 1 || line !== '');
+    const decoder = bodyDecoder(this.encoding ?? 'utf-8');
+    const lines = new LineSplitter(options.delimiter);
+    for await (const chunk of this.iterContent()) yield* lines.push(decoder.decode(chunk, { stream: true }));
+    yield* lines.push(decoder.decode(new Uint8Array(0)));
+    const last = lines.rest();
+    if (last) yield last;
   }
 
   /** Releases the connection without reading the rest of the body. */
@@ -299,12 +300,4 @@ export class Response {
       else await reader.cancel().catch(() => {});
     }
   }
-}
-
-function splitLines(text: string, delimiter: string | undefined): string[] {
-  return delimiter ? text.split(delimiter) : text.split(/\r?\n/);
-}
-
-function safeLabel(label: string): string {
-  try { new TextDecoder(label); return label; } catch { return 'utf-8'; }
 }
