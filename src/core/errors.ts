@@ -73,8 +73,20 @@ export class InvalidSchemaError extends InvalidURLError { static override readon
 export class InvalidHeaderError extends RequestError { static override readonly [KIND]: string = 'InvalidHeaderError'; }
 /** The `json` option cannot be serialised (BigInt, a cycle). */
 export class InvalidJSONError extends RequestError { static override readonly [KIND]: string = 'InvalidJSONError'; }
-/** `response.json()` on a body that is not JSON. */
-export class JSONDecodeError extends RequestError { static override readonly [KIND]: string = 'JSONDecodeError'; }
+/**
+ * `response.json()` on a body that is not JSON. The message gives the position, the body's size and media
+ * type, never body text (a token may sit in it).
+ */
+export class JSONDecodeError extends RequestError {
+  static override readonly [KIND]: string = 'JSONDecodeError';
+  /** Where the body stops being JSON: character offset (0-based), line and column (1-based). */
+  position: { offset: number; line: number; column: number } | undefined;
+  /**
+   * Up to 80 characters of the body around the error, for debugging. Non-enumerable: `String(error)`,
+   * `JSON.stringify(error)` and `util.inspect(error)` do not show it.
+   */
+  declare readonly snippet: string | undefined;
+}
 /** The body's Content-Encoding could not be decoded. */
 export class ContentDecodingError extends RequestError { static override readonly [KIND]: string = 'ContentDecodingError'; }
 /** `response.json(schema)` rejected the body; `issues` lists why. */

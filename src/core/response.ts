@@ -1,6 +1,7 @@
 import { joinChunks } from './bytes.ts';
 import { bodyDecoder, decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
-import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import { HTTPError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import { jsonDecodeError } from './json-error.ts';
 import { LineSplitter } from './lines.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { ProgressCallback } from './options.ts';
@@ -160,10 +161,10 @@ export class Response {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (cause) {
-      // The parser's own message quotes the body around the error (a token may sit there): keep it as cause only.
-      const snippet = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-      throw new JSONDecodeError(`${this.describe()} is not valid JSON; it starts ${JSON.stringify(snippet)}`, { response: this, cause });
+    } catch {
+      // Not kept as cause: the parser's own message quotes the body around the error (a token may sit there).
+      const mediaType = parseContentType(this.headers.get('content-type')).type;
+      throw jsonDecodeError(text, { what: this.describe(), bytes: this.content.byteLength, mediaType }, { response: this });
     }
     if (!schema) return value;
     const result = schema['~standard'].validate(value);
