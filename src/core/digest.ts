@@ -1,6 +1,6 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { AuthBase } from './auth.ts';
-import { splitOutsideQuotes } from './charset.ts';
+import { splitOutsideQuotes, unescapeQuoted } from './charset.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 import { quoteString } from './wire.ts';
@@ -32,7 +32,7 @@ export function parseDigestChallenge(header: string | null): Challenge | undefin
       continue;
     }
     const value = match[2]!;
-    params.set(match[1]!.toLowerCase(), value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);
+    params.set(match[1]!.toLowerCase(), value.startsWith('"') ? unescapeQuoted(value.slice(1, -1)) : value);
   }
   const nonce = params.get('nonce');
   if (nonce === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { splitOutsideQuotes } from './charset.ts';
+import { splitOutsideQuotes, unescapeQuoted } from './charset.ts';
 
 /** One link of a Link header: `url` resolved against the response URL, `rel`, and every other parameter. */
 export interface Link { url: string; rel?: string; [param: string]: string | undefined }
@@ -52,7 +52,7 @@ function readParams(text: string): { params: Record<string, string>; remainder: 
     const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
     if (!name) continue;
     let value = eq < 0 ? '' : part.slice(eq + 1).trim();
-    if (value.startsWith('"')) value = value.slice(1, value.endsWith('"') && value.length > 1 ? -1 : undefined).replace(/\\(.)/g, '$1');
+    if (value.startsWith('"')) value = unescapeQuoted(value.slice(1, value.endsWith('"') && value.length > 1 ? -1 : undefined));
     if (name.endsWith('*')) {
       params[name.slice(0, -1)] = decodeExtValue(value);
     } else if (!Object.hasOwn(params, name)) {

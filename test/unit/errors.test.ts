@@ -160,6 +160,17 @@ describe('redactUrl', () => {
     expect(redactUrl(new URL('https://a:b@x.test/?q=1'))).toBe('https://***@x.test/?q=***');
   });
 
+  it.each([
+    ['http://:1/next?token=SECRET&a=1#frag', 'http://:1/next?token=***&a=***#***'],
+    ['//bob:hunter2@host?k=v', '//***@host?k=***'],
+    ['bob:hunter2@host/p?k=v', '***@host/p?k=***'],
+    ['http://:1/?a&b=SECRET&c', 'http://:1/?a&b=***&c'],
+    ['http://:1/??k=SECRET', 'http://:1/??k=***'],
+    ['http://:1/#x?k=SECRET', 'http://:1/#***'],
+  ])('masks text that is not a URL by pattern: %s → %s', (text, expected) => {
+    expect(redactUrl(text)).toBe(expected);
+  });
+
   it('redacts what it can in text that is not a URL', () => {
     const out = redactUrl('not a url //bob:hunter2@host/p?key=SECRET&x=1');
     expect(out).not.toContain('hunter2');
