@@ -1,110 +1,62 @@
 // Where a body stops being JSON, found without quoting it: the engines' own SyntaxError messages quote
 // the body around the error (V8: `Unexpected token 'a', "...token..." is not valid JSON`), and a token in a
-// broken body would then reach every log. So errand scans the text itself (RFC 8259 grammar), in one
-// pass with an explicit stack (a body of 100,000 '[' must not overflow the call stack).
+// broken body would then reach every log. So errand scans the text itself (RFC 8259 grammar), token by
+// token with an explicit stack (a body of 100,000 '[' must not overflow the call stack).
 import { JSONDecodeError, type ErrorContext } from './errors.ts';
 
 /** Where JSON text is invalid: 0-based character offset, 1-based line and column. */
 export interface JSONErrorPosition { offset: number; line: number; column: number }
 
-const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+// One JSON token after optional whitespace (RFC 8259): a string, a number, a literal, or punctuation.
+const TOKEN = /[ \t\n\r]*(?:("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*")|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}[\]:,]))/y;
+const SPACE = /[ \t\n\r]*/y;
 
-class Scanner {
-  at = 0;
-  constructor(private readonly text: string) {}
-  private code(): number { return this.text.charCodeAt(this.at); }
-  skipSpace(): void { while (isSpace(this.code())) this.at++; }
-  is(char: string): boolean { return this.text[this.at] === char; }
+// What may come next: a value (or, first in an array, its end), a key (or, first in an object, its end),
+// the colon after a key, or what follows a value (a comma, an end, the end of the text).
+type Expect = 'value' | 'valueOrEnd' | 'key' | 'keyOrEnd' | 'colon' | 'after';
 
-  /** A string from its opening quote; false (at the bad character) when it is not one. */
-  string(): boolean {
-    this.at++;
-    for (;;) {
-      const c = this.code();
-      if (Number.isNaN(c) || c < 0x20) return false; // the end, or a control character (RFC 8259 §7)
-      this.at++;
-      if (c === 0x22) return true;
-      if (c !== 0x5c) continue;
-      const escape = this.text[this.at];
-      if (escape === 'u') {
-        for (let k = 1; k <= 4; k++) if (!isHex(this.text.charCodeAt(this.at + k))) { this.at += k; return false; }
-        this.at += 5;
-      } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) this.at++;
-      else return false;
-    }
-  }
-
-  /** `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` (RFC 8259 §6). */
-  number(): boolean {
-    if (this.is('-')) this.at++;
-    if (this.is('0')) this.at++;
-    else if (!this.digits()) return false;
-    if (this.is('.')) { this.at++; if (!this.digits()) return false; }
-    if (this.is('e') || this.is('E')) {
-      this.at++;
-      if (this.is('+') || this.is('-')) this.at++;
-      if (!this.digits()) return false;
-    }
-    return true;
-  }
-
-  private digits(): boolean {
-    const start = this.at;
-    while (isDigit(this.code())) this.at++;
-    return this.at > start;
-  }
-
-  literal(): boolean {
-    for (const word of ['true', 'false', 'null']) {
-      if (this.text[this.at] !== word[0]) continue;
-      for (const char of word) { if (this.text[this.at] !== char) return false; this.at++; }
-      return true;
-    }
-    return false;
-  }
-
-  /** `"key" :` inside an object; false at the bad character. */
-  key(): boolean {
-    this.skipSpace();
-    if (!this.is('"') || !this.string()) return false;
-    this.skipSpace();
-    if (!this.is(':')) return false;
-    this.at++;
-    return true;
-  }
-}
-
-/** The offset where `text` stops being JSON, or undefined when it is JSON. Linear in the length. */
+/**
+ * The offset where `text` stops being JSON: the start of the first token that cannot be read or cannot
+ * come there; undefined when it is JSON. Linear in the length.
+ */
 export function jsonErrorOffset(text: string): number | undefined {
-  const s = new Scanner(text);
-  const open: string[] = []; // '}' or ']' for each container being read
+  const open: string[] = []; // the closing character of each container being read
+  let expect: Expect = 'value';
+  let at = 0;
   for (;;) {
-    s.skipSpace(); // a value is expected here
-    if (s.is('{') || s.is('[')) {
-      const close = s.is('{') ? '}' : ']';
-      s.at++;
-      s.skipSpace();
-      if (!s.is(close)) {
-        open.push(close);
-        if (close === '}' && !s.key()) return s.at;
-        continue;
-      }
-      s.at++;
-    } else if (!(s.is('"') ? s.string() : s.is('-') || isDigit(text.charCodeAt(s.at)) ? s.number() : s.literal())) {
-      return s.at;
+    TOKEN.lastIndex = at;
+    const match = TOKEN.exec(text);
+    if (!match) {
+      SPACE.lastIndex = at;
+      SPACE.test(text);
+      return SPACE.lastIndex === text.length && expect === 'after' && !open.length ? undefined : SPACE.lastIndex;
     }
-    for (;;) { // after a value: a comma, the end of containers, or the end of the text
-      s.skipSpace();
+    const [whole, string, , , punct] = match;
+    const token = at + whole.length - (match[1] ?? match[2] ?? match[3] ?? match[4])!.length;
+    at += whole.length;
+    if (expect === 'colon') {
+      if (punct !== ':') return token;
+      expect = 'value';
+    } else if (expect === 'key' || expect === 'keyOrEnd') {
+      if (expect === 'keyOrEnd' && punct === '}') {
+        open.pop();
+        expect = 'after';
+      } else if (string !== undefined) expect = 'colon';
+      else return token;
+    } else if (expect === 'after') {
       const close = open.at(-1);
-      if (close === undefined) return s.at < text.length ? s.at : undefined;
-      if (s.is(close)) { s.at++; open.pop(); continue; }
-      if (!s.is(',')) return s.at;
-      s.at++;
-      if (close === '}' && !s.key()) return s.at;
-      break;
-    }
+      if (punct === undefined || close === undefined) return token;
+      if (punct === close) open.pop();
+      else if (punct === ',') expect = close === '}' ? 'key' : 'value';
+      else return token;
+    } else if (punct === '{' || punct === '[') {
+      open.push(punct === '{' ? '}' : ']');
+      expect = punct === '{' ? 'keyOrEnd' : 'valueOrEnd';
+    } else if (expect === 'valueOrEnd' && punct === ']') {
+      open.pop();
+      expect = 'after';
+    } else if (punct !== undefined) return token;
+    else expect = 'after';
   }
 }
 
