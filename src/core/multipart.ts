@@ -43,7 +43,7 @@ function partHead(boundary: string, part: Part): string {
   head += '\r\n';
   const type = part.contentType ?? (part.content instanceof Blob && part.content.type ? part.content.type : undefined);
   if (type) head += `Content-Type: ${checkHeaderValue(`Content-Type of part '${shownField(part.name)}'`, type)}\r\n`;
-  if (part.headers !== undefined && (typeof part.headers !== 'object' || part.headers === null)) {
+  if (part.headers != null && typeof part.headers !== 'object') {
     throw new TypeError(`errand: the headers of part '${shownField(part.name)}' must be an object of name → value`);
   }
   for (const [key, value] of Object.entries(part.headers ?? {})) {

@@ -117,6 +117,11 @@ describe('multipart/form-data', () => {
     expect(() => encodeMultipart(files as never, data)).toThrow(InvalidHeaderError);
   });
 
+  it('takes null as "no extra headers" in a tuple, and refuses headers that are not an object', () => {
+    expect(() => encodeMultipart({ f: ['a.txt', 'x', 'text/plain', null] } as never, undefined)).not.toThrow();
+    expect(() => encodeMultipart({ f: ['a.txt', 'x', 'text/plain', 'X-A: 1'] } as never, undefined)).toThrow(TypeError);
+  });
+
   it('does not quote the refused value in the message', () => {
     const error = (() => { try { encodeMultipart({ f: ['a.txt', 'x', 'text/plain', { 'X-Key': 'SECRET-VALUE\r\n' }] }, undefined); } catch (e) { return e as Error; } })()!;
     expect(error).toBeInstanceOf(InvalidHeaderError);
