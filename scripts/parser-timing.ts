@@ -174,7 +174,7 @@ console.log(`parser timing: ${rows.length} cases, 16 KiB and 64 KiB inputs, CPU 
 console.log('| parser | adversarial input | 16 KiB ms | 64 KiB ms | ratio |\n| --- | --- | ---: | ---: | ---: |');
 console.log(rows.join('\n'));
 console.log('\nworst case per parser:');
-for (const [parser, { ratio, ms64 }] of worst) console.log(`  ${parser.padEnd(32)} ratio ${ratio.toFixed(1).padStart(4)}, slowest 64 KiB call ${ms64.toFixed(3)} ms`);
+for (const [parser, { ratio, ms64 }] of worst) console.log(`  ${parser.padEnd(32)} ratio ${(ratio ? ratio.toFixed(1) : '–').padStart(4)}, slowest 64 KiB call ${ms64.toFixed(3)} ms`);
 if (failures.length) {
   console.error(`\nparser timing FAILED (${failures.length}):\n  ${failures.join('\n  ')}`);
   process.exit(1);
