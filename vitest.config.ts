@@ -66,6 +66,9 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          // Some tests do a lot of real work (1,000 requests, child processes, property runs); vitest's
+          // 5 s default is a guess about the machine, not about errand. Hangs still end here.
+          testTimeout: 20_000,
           include: [
             'test/unit/**/*.test.ts',
             'test/node/**/*.test.ts',

@@ -1,4 +1,4 @@
-import { InvalidHeaderError } from './errors.ts';
+import { checkHeaderValue } from './wire.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
@@ -23,12 +23,15 @@ export type AuthFunction = (request: PreparedRequest) => PreparedRequest | void 
 /** `[user, pass]`, an AuthBase, or a function. */
 export type AuthOption = readonly [string, string] | AuthBase | AuthFunction;
 
-/** `user:pass` as UTF-8, base64 (RFC 7617 §2.1 with charset UTF-8). */
-export function basicAuthHeader(username: string, password: string): string {
+/**
+ * `user:pass` as UTF-8, base64 (RFC 7617 §2.1 with charset UTF-8). Whatever the credentials hold, base64
+ * leaves only [A-Za-z0-9+/=] on the line; the result still passes the shared check like every header value.
+ */
+export function basicAuthHeader(username: string, password: string, header = 'Authorization'): string {
   const bytes = new TextEncoder().encode(`${username}:${password}`);
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
+  return checkHeaderValue(header, `Basic ${btoa(binary)}`);
 }
 
 /** HTTP Basic auth. */
@@ -46,8 +49,7 @@ export class HTTPBasicAuth extends AuthBase {
 /** Basic credentials for the proxy (`Proxy-Authorization`). */
 export class HTTPProxyAuth extends HTTPBasicAuth {
   override apply(request: PreparedRequest): PreparedRequest {
-    const header = basicAuthHeader(this.username, this.password);
-    request.headers.set('Proxy-Authorization', header);
+    request.headers.set('Proxy-Authorization', basicAuthHeader(this.username, this.password, 'Proxy-Authorization'));
     return request;
   }
 }
@@ -60,10 +62,7 @@ export class BearerAuth extends AuthBase {
   }
   apply(request: PreparedRequest): PreparedRequest {
     // Checked here: the platform's own error for a bad header value would quote the token.
-    if (typeof this.token !== 'string' || /[\r\n\0]|[^\u0000-\u00ff]/.test(this.token)) {
-      throw new InvalidHeaderError('The Bearer token must be a string without CR, LF, NUL or characters outside ISO-8859-1', { request });
-    }
-    request.headers.set('Authorization', `Bearer ${this.token}`);
+    request.headers.set('Authorization', `Bearer ${checkHeaderValue('Authorization', this.token, { request })}`);
     return request;
   }
 }

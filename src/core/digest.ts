@@ -1,8 +1,9 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { AuthBase } from './auth.ts';
-import { splitOutsideQuotes } from './charset.ts';
+import { splitOutsideQuotes, unescapeQuoted } from './charset.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
+import { quoteString } from './wire.ts';
 
 // WebCrypto has no MD5: @noble/hashes (audited, pure JS) gives it, the same in Node, workerd and browsers.
 // SHA-256 comes from WebCrypto, present in every runtime errand supports.
@@ -12,13 +13,18 @@ const HASHES: Record<string, (data: Uint8Array) => Promise<Uint8Array>> = {
 };
 const encoder = /* @__PURE__ */ new TextEncoder();
 
-interface Challenge { realm: string; nonce: string; qop?: string | undefined; algorithm: string; opaque?: string | undefined; stale: boolean }
+/**
+ * A Digest challenge. `algorithm` is the token as the server wrote it (echoed as is: some servers compare
+ * it case-sensitively); `hash` is its upper-cased form, which errand matches on (tokens are case-insensitive).
+ */
+interface Challenge { realm: string; nonce: string; qop?: string | undefined; algorithm: string; hash: string; opaque?: string | undefined; stale: boolean }
 
 /** The auth-params of the Digest challenge in a WWW-Authenticate value (RFC 7616 §3.3), or undefined. */
 export function parseDigestChallenge(header: string | null): Challenge | undefined {
   const start = header ? /(?:^|,\s*)Digest\s+/i.exec(header) : null;
   if (!header || !start) return undefined;
-  const params: Record<string, string> = {};
+  // A Map: parameter names come from the server (`__proto__`, `constructor` are names like any other).
+  const params = new Map<string, string>();
   for (const part of splitOutsideQuotes(header.slice(start.index + start[0].length), ',')) {
     const match = /^\s*([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]*)\s*$/.exec(part);
     if (!match) {
@@ -26,12 +32,14 @@ export function parseDigestChallenge(header: string | null): Challenge | undefin
       continue;
     }
     const value = match[2]!;
-    params[match[1]!.toLowerCase()] = value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
+    params.set(match[1]!.toLowerCase(), value.startsWith('"') ? unescapeQuoted(value.slice(1, -1)) : value);
   }
-  if (params['nonce'] === undefined) return undefined;
+  const nonce = params.get('nonce');
+  if (nonce === undefined) return undefined;
+  const algorithm = params.get('algorithm') ?? 'MD5';
   return {
-    realm: params['realm'] ?? '', nonce: params['nonce'], qop: params['qop'], opaque: params['opaque'],
-    algorithm: (params['algorithm'] ?? 'MD5').toUpperCase(), stale: params['stale']?.toLowerCase() === 'true',
+    realm: params.get('realm') ?? '', nonce, qop: params.get('qop'), opaque: params.get('opaque'),
+    algorithm, hash: algorithm.toUpperCase(), stale: params.get('stale')?.toLowerCase() === 'true',
   };
 }
 
@@ -60,19 +68,21 @@ export class HTTPDigestAuth extends AuthBase {
   override async challenge(response: Response, request: PreparedRequest): Promise<PreparedRequest | undefined> {
     if (response.statusCode !== 401 || !request.isReplayable) return undefined;
     const challenge = parseDigestChallenge(response.headers.get('www-authenticate'));
-    if (!challenge || !HASHES[challenge.algorithm.replace(/-SESS$/, '')]) return undefined;
+    if (!challenge || !Object.hasOwn(HASHES, challenge.hash.replace(/-SESS$/, ''))) return undefined;
     // One replay per challenge: a second 401 means wrong credentials, unless the nonce went stale.
     if (this.replays.has(request) && !challenge.stale) return undefined;
     if (challenge.nonce !== this.challengeState?.nonce) this.nonceCount = 0;
     this.challengeState = challenge;
     const replay = request.copy();
-    replay.headers.set('Authorization', await this.authorization(replay, challenge));
+    // A challenge whose values cannot be echoed (a nonce holding CR/LF, say) throws InvalidHeaderError here.
+    replay.headers.set('Authorization', await this.authorization(replay, challenge, response));
     this.replays.set(replay, true);
     return replay;
   }
 
-  private async authorization(request: PreparedRequest, challenge: Challenge): Promise<string> {
-    const base = challenge.algorithm.replace(/-SESS$/, '');
+  private async authorization(request: PreparedRequest, challenge: Challenge, response?: Response): Promise<string> {
+    const base = challenge.hash.replace(/-SESS$/, '');
+    const sess = challenge.hash.endsWith('-SESS');
     const hash = async (text: string | Uint8Array) => hex(await HASHES[base]!(typeof text === 'string' ? encoder.encode(text) : text));
     const url = new URL(request.url);
     const uri = url.pathname + url.search;
@@ -82,17 +92,21 @@ export class HTTPDigestAuth extends AuthBase {
     const cnonce = hex(crypto.getRandomValues(new Uint8Array(16)));
     const nc = (++this.nonceCount).toString(16).padStart(8, '0');
     let ha1 = await hash(`${this.username}:${challenge.realm}:${this.password}`);
-    if (challenge.algorithm.endsWith('-SESS')) ha1 = await hash(`${ha1}:${challenge.nonce}:${cnonce}`);
+    if (sess) ha1 = await hash(`${ha1}:${challenge.nonce}:${cnonce}`);
     const ha2 = await hash(qop === 'auth-int' ? `${request.method}:${uri}:${await hash(body!)}` : `${request.method}:${uri}`);
     const digest = await hash(qop ? `${ha1}:${challenge.nonce}:${nc}:${cnonce}:${qop}:${ha2}` : `${ha1}:${challenge.nonce}:${ha2}`);
+    // Every echoed value goes through the quoted-string writer: a server's nonce, realm or opaque holding
+    // CR/LF must not become header lines of our request. The algorithm token is one of HASHES' (any case).
+    const context = { request, response };
     const fields = [
-      `username="${quote(this.username)}"`, `realm="${quote(challenge.realm)}"`, `nonce="${quote(challenge.nonce)}"`,
-      `uri="${quote(uri)}"`, `algorithm=${challenge.algorithm}`, `response="${digest}"`,
+      `username=${quoteString(this.username, 'The Digest username', context)}`, `realm=${quoteString(challenge.realm, "The server's Digest realm", context)}`,
+      `nonce=${quoteString(challenge.nonce, "The server's Digest nonce", context)}`, `uri=${quoteString(uri, 'The Digest uri', context)}`,
+      `algorithm=${challenge.algorithm}`, `response="${digest}"`,
     ];
-    if (challenge.opaque !== undefined) fields.push(`opaque="${quote(challenge.opaque)}"`);
+    if (challenge.opaque !== undefined) fields.push(`opaque=${quoteString(challenge.opaque, "The server's Digest opaque", context)}`);
     if (qop) fields.push(`qop=${qop}`, `nc=${nc}`);
     // -sess hashes the cnonce into HA1, so the server needs it even without qop (RFC 2617 §3.2.2.2).
-    if (qop || challenge.algorithm.endsWith('-SESS')) fields.push(`cnonce="${cnonce}"`);
+    if (qop || sess) fields.push(`cnonce="${cnonce}"`);
     return `Digest ${fields.join(', ')}`;
   }
 }
@@ -110,8 +124,4 @@ async function bodyBytes(request: PreparedRequest): Promise<Uint8Array | undefin
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function quote(text: string): string {
-  return text.replace(/["\\]/g, '\\$&');
 }

@@ -68,6 +68,15 @@ export function appendParams(url: URL, params: ReadonlyArray<readonly [string, s
  */
 export type BodyValue = Uint8Array | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array> | string;
 
+/**
+ * The body as a transport writes it: a string set by hand becomes its UTF-8 bytes, so that neither fetch
+ * nor the Node transport adds the `Content-Type: text/plain;charset=UTF-8` they give string bodies;
+ * `send()` sends exactly the prepared request (requests sends a str body with no Content-Type either).
+ */
+export function bodyForWire<B extends BodyValue | null>(body: B): Exclude<B, string> | Uint8Array {
+  return typeof body === 'string' ? encoder.encode(body) : body as Exclude<B, string>;
+}
+
 /** The encoded body and the Content-Type it implies (none for raw bytes, as in requests). */
 export interface EncodedBody { body: BodyValue | null; contentType?: string | undefined; length?: number | undefined }
 

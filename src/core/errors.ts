@@ -37,7 +37,11 @@ export class RequestError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (typeof value !== 'object' || value === null) return false;
+    // The ordinary prototype check first (HTTPError.prototype instanceof RequestError, Object.create(...)).
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // Then the brand, for an error made by another copy of errand. Only errand's own classes carry a kind:
+    // a user's subclass inherits its parent's, and a parent's error is not an instance of the subclass.
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(this, KIND)) return false;
     const kinds = (value as Record<symbol, unknown>)[KINDS];
     return Array.isArray(kinds) ? kinds.includes((this as unknown as Record<symbol, string>)[KIND]) : false;
   }
@@ -69,8 +73,20 @@ export class InvalidSchemaError extends InvalidURLError { static override readon
 export class InvalidHeaderError extends RequestError { static override readonly [KIND]: string = 'InvalidHeaderError'; }
 /** The `json` option cannot be serialised (BigInt, a cycle). */
 export class InvalidJSONError extends RequestError { static override readonly [KIND]: string = 'InvalidJSONError'; }
-/** `response.json()` on a body that is not JSON. */
-export class JSONDecodeError extends RequestError { static override readonly [KIND]: string = 'JSONDecodeError'; }
+/**
+ * `response.json()` on a body that is not JSON. The message gives the position, the body's size and media
+ * type, never body text (a token may sit in it).
+ */
+export class JSONDecodeError extends RequestError {
+  static override readonly [KIND]: string = 'JSONDecodeError';
+  /** Where the body stops being JSON: character offset (0-based), line and column (1-based). */
+  position: { offset: number; line: number; column: number } | undefined;
+  /**
+   * Up to 80 characters of the body around the error, for debugging. Non-enumerable: `String(error)`,
+   * `JSON.stringify(error)` and `util.inspect(error)` do not show it.
+   */
+  declare readonly snippet: string | undefined;
+}
 /** The body's Content-Encoding could not be decoded. */
 export class ContentDecodingError extends RequestError { static override readonly [KIND]: string = 'ContentDecodingError'; }
 /** `response.json(schema)` rejected the body; `issues` lists why. */
@@ -92,13 +108,45 @@ export function redactUrl(url: string | URL): string {
     parsed = new URL(text);
   } catch { /* masked as text below */ }
   // Unparsable, or opaque ('user:pass@host/x' parses with scheme 'user:' and no host): mask by pattern.
-  if (!parsed?.host) return text.replace(/\/\/[^/@]*@/, '//***@').replace(/^[^/@]*@/, '***@').replace(/([?&][^=&#]*=)[^&#]*/g, '$1***').replace(/#.*/s, '#***');
+  if (!parsed?.host) return redactText(text);
   if (parsed.username || parsed.password) {
     parsed.username = '***';
     parsed.password = '';
   }
-  const query = parsed.search ? parsed.search.slice(1).split('&').map((pair) => pair.replace(/=.*/s, '=***')).join('&') : '';
-  parsed.search = query;
+  parsed.search = maskQueryValues(parsed.search);
   if (parsed.hash) parsed.hash = '***'; // OAuth's implicit flow puts tokens in the fragment
   return parsed.href;
+}
+
+/**
+ * redactUrl for text that is not a URL with a host (an invalid Location, say): userinfo, query values
+ * and the fragment masked by pattern.
+ */
+function redactText(text: string): string {
+  const hash = text.indexOf('#');
+  const head = (hash < 0 ? text : text.slice(0, hash)).replace(/\/\/[^/@]*@/, '//***@').replace(/^[^/@]*@/, '***@');
+  return hash < 0 ? maskQueryValues(head) : `${maskQueryValues(head)}#***`;
+}
+
+/**
+ * Masks every value after a `?` or `&` and its `=`, up to the next `&` (`?a=1&b&c=2=3` → `?a=***&b&c=***`).
+ * Linear in the length: the text may be a server's, and the regular expression this replaces
+ * (`/([?&][^=&#]*=)[^&#]*\/g`) took quadratic time on a run of '?'.
+ */
+function maskQueryValues(text: string): string {
+  let out = '';
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '?' && text[i] !== '&') continue;
+    let end = i + 1;
+    while (end < text.length && text[end] !== '=' && text[end] !== '&') end++;
+    // No '=' before the next '&': nothing to mask here, nor at a '?' in between (it would stop at the same place).
+    if (text[end] !== '=') { i = end - 1; continue; }
+    let valueEnd = end + 1;
+    while (valueEnd < text.length && text[valueEnd] !== '&') valueEnd++;
+    out += `${text.slice(at, end + 1)}***`;
+    at = valueEnd;
+    i = valueEnd - 1;
+  }
+  return out + text.slice(at);
 }

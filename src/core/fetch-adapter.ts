@@ -1,10 +1,8 @@
 import type { Adapter, AdapterSendOptions } from './adapter.ts';
 import { AuthBase } from './auth.ts';
-import type { BodyValue } from './encode.ts';
-import {
-  ConnectionError, ConnectTimeoutError, ContentDecodingError, ReadTimeoutError, RequestError, SSLError,
-  UnsupportedError, redactUrl,
-} from './errors.ts';
+import { bodyForWire, type BodyValue } from './encode.ts';
+import { lostAfterSending, mapBodyError, mapFetchError } from './error-mapping.ts';
+import { UnsupportedError } from './errors.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
@@ -43,12 +41,13 @@ export class FetchAdapter implements Adapter {
     if (typeof fetch !== 'function') throw new UnsupportedError(`There is no fetch in this runtime (${this.runtime})`, { request });
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, redirect: options.redirect, signal: options.signal ?? null };
     if (options.credentials) init.credentials = options.credentials;
-    const progress = options.onUploadProgress && request.body !== null ? uploadProgress(request.body, options.onUploadProgress) : undefined;
-    if (request.body !== null) {
-      if (request.body instanceof ReadableStream && this.options.streamingUploads === false) {
+    const body = bodyForWire(request.body);
+    const progress = options.onUploadProgress && body !== null ? uploadProgress(body, options.onUploadProgress) : undefined;
+    if (body !== null) {
+      if (body instanceof ReadableStream && this.options.streamingUploads === false) {
         throw new UnsupportedError(`A streamed request body cannot be sent from ${this.runtime}: fetch streams uploads only over HTTP/2 here; send a Blob, a Uint8Array or FormData instead`, { request });
       }
-      init.body = (progress?.stream ?? request.body) as BodyInit;
+      init.body = (progress?.stream ?? body) as BodyInit;
       // Fetch requires duplex: 'half' for a streamed body (fetch spec, "duplex").
       if (init.body instanceof ReadableStream) init.duplex = 'half';
     }
@@ -60,7 +59,7 @@ export class FetchAdapter implements Adapter {
       const mapped = mapFetchError(error, request, options.signal);
       // Where fetch says why (Node's undici codes), a connection lost once the request was written is a
       // read failure; elsewhere fetch gives a bare TypeError, counted as a failure to connect.
-      throw SENT_CODES.test(causeCode(error)) ? markSent(mapped) : mapped;
+      throw lostAfterSending(error) ? markSent(mapped) : mapped;
     }
     progress?.done();
     return new Response(raw, request, {
@@ -118,48 +117,4 @@ function uploadProgress(body: BodyValue, onProgress: ProgressCallback): { stream
     },
   }));
   return { stream, done() {} };
-}
-
-function causeCode(error: unknown): string {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string') return e.code;
-  }
-  return '';
-}
-
-function causeMessage(error: unknown): string {
-  const cause = (error as { cause?: { message?: string } })?.cause;
-  return String(cause?.message ?? (error as Error)?.message ?? error);
-}
-
-const SENT_CODES = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE|UND_ERR_HEADERS_TIMEOUT)$/;
-
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
-
-/** Maps a fetch rejection to errand's errors by the cause's stable `code` (undici, Node) or its shape. */
-export function mapFetchError(error: unknown, request: PreparedRequest, signal: AbortSignal | undefined): unknown {
-  if (signal?.aborted) return signal.reason;
-  if (error instanceof RequestError) return error;
-  const code = causeCode(error);
-  const where = redactUrl(request.url);
-  const detail = code || causeMessage(error);
-  const context = { request, cause: error };
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new ConnectTimeoutError(`Connecting to ${where} timed out`, context);
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new ReadTimeoutError(`${where} sent no response headers within the read timeout`, context);
-  if (TLS_CODES.test(code)) return new SSLError(`TLS failed for ${where}: ${detail}`, context);
-  return new ConnectionError(`Could not get a response from ${where}: ${detail}`, context);
-}
-
-/** Maps a failure while the body streams in: decoding, timeouts, a broken connection. */
-export function mapBodyError(error: unknown, response: Response, signal: AbortSignal | undefined): Error {
-  if (signal?.aborted) return signal.reason as Error;
-  if (error instanceof RequestError) return error;
-  const code = causeCode(error);
-  const where = redactUrl(response.url);
-  const context = { response, cause: error };
-  if (/^Z_|BROTLI|ZSTD/.test(code) || /incorrect header check|invalid (block|stored|distance|code)|unexpected end of file|decompress/i.test(causeMessage(error))) {
-    return new ContentDecodingError(`The body from ${where} could not be decoded (Content-Encoding: ${response.headers.get('content-encoding') ?? 'none'}): ${code || causeMessage(error)}`, context);
-  }
-  if (code === 'UND_ERR_BODY_TIMEOUT') return new ReadTimeoutError(`${where} stopped sending the body for longer than the read timeout`, context);
-  return new ConnectionError(`The connection to ${where} broke while reading the body: ${code || causeMessage(error)}`, context);
 }

@@ -1,4 +1,4 @@
-import { splitOutsideQuotes } from './charset.ts';
+import { splitOutsideQuotes, unescapeQuoted } from './charset.ts';
 
 /** One link of a Link header: `url` resolved against the response URL, `rel`, and every other parameter. */
 export interface Link { url: string; rel?: string; [param: string]: string | undefined }
@@ -9,7 +9,9 @@ export interface Link { url: string; rel?: string; [param: string]: string | und
  * Keyed by each rel (first wins), else by url; relative targets resolve against `base`.
  */
 export function parseLinks(header: string | null, base?: string): Record<string, Link> {
-  const result: Record<string, Link> = {};
+  // Keys and parameter names come from the server: null-prototype objects, so `rel="__proto__"` is a key
+  // like any other and an absent `constructor` reads as undefined.
+  const result: Record<string, Link> = Object.create(null);
   if (!header) return result;
   for (const link of splitLinks(header)) {
     const rels = link.rel ? link.rel.split(/\s+/).filter(Boolean) : [];
@@ -35,7 +37,7 @@ function splitLinks(header: string): Link[] {
     if (close < 0) break;
     const url = rest.slice(open + 1, close).trim();
     const { params, remainder } = readParams(rest.slice(close + 1));
-    links.push({ ...params, url });
+    links.push(Object.assign(params, { url }));
     rest = remainder;
   }
   return links;
@@ -44,13 +46,13 @@ function splitLinks(header: string): Link[] {
 // Reads `; name=value` pairs up to the comma that ends this link (not one inside quotes).
 function readParams(text: string): { params: Record<string, string>; remainder: string } {
   const end = findLinkEnd(text);
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = Object.create(null);
   for (const part of splitOutsideQuotes(text.slice(0, end), ';')) {
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
     if (!name) continue;
     let value = eq < 0 ? '' : part.slice(eq + 1).trim();
-    if (value.startsWith('"')) value = value.slice(1, value.endsWith('"') && value.length > 1 ? -1 : undefined).replace(/\\(.)/g, '$1');
+    if (value.startsWith('"')) value = unescapeQuoted(value.slice(1, value.endsWith('"') && value.length > 1 ? -1 : undefined));
     if (name.endsWith('*')) {
       params[name.slice(0, -1)] = decodeExtValue(value);
     } else if (!Object.hasOwn(params, name)) {

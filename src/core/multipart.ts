@@ -1,4 +1,5 @@
 import { toPairs, type EncodedBody } from './encode.ts';
+import { checkBoundary, checkHeaderName, checkHeaderValue, dispositionParam } from './wire.ts';
 
 type FileContent = Blob | Uint8Array | ArrayBuffer | string;
 /** One file field: content, or `[filename, content, contentType?, headers?]`. */
@@ -8,15 +9,10 @@ export type FilesInput = Readonly<Record<string, FileValue>> | ReadonlyArray<rea
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
-// WHATWG's multipart/form-data encoding of names: quotes and newlines are percent-escaped.
-function escapeName(name: string): string {
-  return name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
-}
-
 function makeBoundary(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
-  return `errand-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return checkBoundary(`errand-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`);
 }
 
 interface Part { name: string; filename?: string | undefined; contentType?: string | undefined; headers?: Record<string, string> | undefined; content: FileContent }
@@ -39,17 +35,26 @@ function checkContent(name: string, content: unknown): void {
   throw new TypeError(`errand: files['${name}'] must be a Blob, File, Uint8Array, ArrayBuffer, string or [filename, content, contentType?, headers?], not ${content === null ? 'null' : typeof content}`);
 }
 
+// Every line of a part head goes through core/wire.ts: a content type or header value holding CR/LF
+// would otherwise write header lines of its own into the body (and a boundary line could end the part).
 function partHead(boundary: string, part: Part): string {
-  let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(part.name)}"`;
-  if (part.filename !== undefined) head += `; filename="${escapeName(part.filename)}"`;
+  let head = `--${boundary}\r\nContent-Disposition: form-data; name=${dispositionParam(part.name, `field name of '${shownField(part.name)}'`)}`;
+  if (part.filename !== undefined) head += `; filename=${dispositionParam(part.filename, `filename of '${shownField(part.name)}'`)}`;
   head += '\r\n';
   const type = part.contentType ?? (part.content instanceof Blob && part.content.type ? part.content.type : undefined);
-  if (type) head += `Content-Type: ${type}\r\n`;
+  if (type) head += `Content-Type: ${checkHeaderValue(`Content-Type of part '${shownField(part.name)}'`, type)}\r\n`;
+  if (part.headers != null && typeof part.headers !== 'object') {
+    throw new TypeError(`errand: the headers of part '${shownField(part.name)}' must be an object of name → value`);
+  }
   for (const [key, value] of Object.entries(part.headers ?? {})) {
-    if (/[\r\n]/.test(key + value)) throw new TypeError(`errand: a multipart header of '${part.name}' contains CR or LF`);
-    head += `${key}: ${value}\r\n`;
+    head += `${checkHeaderName(key)}: ${checkHeaderValue(`${key} of part '${shownField(part.name)}'`, value)}\r\n`;
   }
   return `${head}\r\n`;
+}
+
+// A field name as messages show it: short, and nothing that could forge a line in a log.
+function shownField(name: string): string {
+  return String(name).slice(0, 40).replace(/[^\w.-]/g, '?');
 }
 
 /**

@@ -5,7 +5,7 @@ import type { FilesInput } from './multipart.ts';
 import type { RetryOptions } from './retry.ts';
 import { concatHooks, normalizeHooks } from './hooks.ts';
 import { toPairs } from './encode.ts';
-import { InvalidHeaderError } from './errors.ts';
+import { checkHeaderName, checkHeaderValue } from './wire.ts';
 
 /** Header input: an object (a `null` value removes a session header), a `Headers`, or pairs. */
 export type HeadersInput = Headers | Record<string, string | number | null | undefined> | ReadonlyArray<readonly [string, string]>;
@@ -163,33 +163,10 @@ export function applyHeaders(target: Headers, input: HeadersInput | null | undef
     input instanceof Headers ? input.entries() : Array.isArray(input) ? input : Object.entries(input);
   for (const [name, value] of entries) {
     if (value === null || value === undefined) target.delete(checkHeaderName(name));
-    else target.set(checkHeaderName(name), checkHeaderValue(name, value));
+    else target.set(checkHeaderName(name), checkHeaderValue(name, value).trim());
   }
   return target;
 }
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-function checkHeaderName(name: string): string {
-  if (typeof name !== 'string' || !TOKEN.test(name)) {
-    throw new InvalidHeaderError(`Invalid header name ${JSON.stringify(String(name)).slice(0, 80)}: header names are HTTP tokens (no spaces, colons, CR or LF)`);
-  }
-  return name;
-}
-
-function checkHeaderValue(name: string, value: unknown): string {
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new InvalidHeaderError(`Header '${name}' must be a string or a number, not ${typeof value}`);
-  }
-  const text = String(value);
-  // RFC 9110 §5.5: CR, LF and NUL are never allowed in a field value (header injection).
-  if (/[\r\n\0]/.test(text)) throw new InvalidHeaderError(`Header '${name}' contains CR, LF or NUL`);
-  if (/[^\u0000-\u00ff]/.test(text)) {
-    throw new InvalidHeaderError(`Header '${name}' has characters outside ISO-8859-1; encode the value first (e.g. encodeURIComponent)`);
-  }
-  return text.trim();
-}
-
 
 function mergeKeyed(session: Record<string, string | null | undefined> | null | undefined,
   call: Record<string, string | null | undefined> | null | undefined): Record<string, string> {
@@ -283,8 +260,9 @@ const OPTION_RULES: OptionRules = {
   json: { scope: 'call', merge: (_session, call) => call },
   files: { scope: 'call', merge: callOnly },
   headers: { merge: (session, call) => applyHeaders(new Headers(session), call) },
-  // Session cookies live in the jar; `null` is kept so that the call can hold back a jar cookie.
-  cookies: { scope: 'jar', merge: (_jar, call) => Object.fromEntries(Object.entries(call ?? {}).map(([k, v]) => [k, v ?? null])) },
+  // Session cookies live in the jar; `null` is kept so that the call can hold back a jar cookie. Null
+  // prototype: the send loop looks up names a server set (`constructor`, say).
+  cookies: { scope: 'jar', merge: (_jar, call) => Object.assign(Object.create(null) as Record<string, string | null>, Object.fromEntries(Object.entries(call ?? {}).map(([k, v]) => [k, v ?? null]))) },
   auth: { merge: replace(orUndefined) },
   timeout: { send: true, merge: replace(normalizeTimeout) },
   signal: { scope: 'call', send: true, merge: (_session, call) => checkSignal(call ?? undefined) },

@@ -17,7 +17,7 @@ export class PreparedRequest {
   body: BodyValue | null = null;
   hooks: Hooks = { request: [], response: [], retry: [] };
   /** Cookies given for this call only (null: do not send the jar's); sent while the origin stays the same. */
-  cookies: Readonly<Record<string, string | null>> = {};
+  cookies: Readonly<Record<string, string | null>> = Object.create(null);
   // A private field: never enumerated, so no log or serializer walks into the credentials.
   #auth: AuthBase | undefined;
 
@@ -49,7 +49,7 @@ export class PreparedRequest {
 
   /** A loggable view: URL redacted, credential headers masked. */
   toJSON(): object {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of this.headers) headers[name] = SECRET_HEADERS.test(name) ? '***' : value;
     return { method: this.method, url: redactUrl(this.url), headers };
   }

@@ -1,4 +1,4 @@
-import { InvalidSchemaError, RequestError, redactUrl } from './errors.ts';
+import { InvalidSchemaError, InvalidURLError, RequestError, redactUrl } from './errors.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
@@ -51,8 +51,9 @@ export function nextRedirect(request: PreparedRequest, response: Response, sensi
   let url: URL;
   try {
     url = new URL(location, request.url);
-  } catch (cause) {
-    throw new RequestError(`${redactUrl(request.url)} redirected to an invalid Location ${JSON.stringify(redactUrl(location))}`, { response, cause });
+  } catch {
+    // Not kept as cause: the parser's error holds the whole Location in its `input` (a token, say).
+    throw new InvalidURLError(`${redactUrl(request.url)} redirected to an invalid Location ${JSON.stringify(redactUrl(location))}`, { response });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidSchemaError(`Refusing to follow a redirect to the non-http(s) URL ${redactUrl(url)}`, { response });
@@ -73,7 +74,7 @@ export function nextRedirect(request: PreparedRequest, response: Response, sensi
   if (shouldStripAuth(request.url, next.url)) {
     for (const name of [...ALWAYS_SENSITIVE, ...sensitiveHeaders.map((h) => h.toLowerCase())]) next.headers.delete(name);
     next.auth = undefined;
-    next.cookies = {};
+    next.cookies = Object.create(null);
   }
   return next;
 }

@@ -1,6 +1,8 @@
 import { joinChunks } from './bytes.ts';
-import { decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
-import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import { bodyDecoder, decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
+import { HTTPError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import { jsonDecodeError } from './json-error.ts';
+import { LineSplitter } from './lines.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -133,7 +135,8 @@ export class Response {
   set cookies(kept: Record<string, string>) { this.#keptCookies = kept; }
   get cookies(): Record<string, string> {
     if (this.#keptCookies) return this.#keptCookies;
-    const cookies: Record<string, string> = {};
+    // Null prototype: cookie names come from the server (`__proto__`, `constructor` are names like any other).
+    const cookies: Record<string, string> = Object.create(null);
     for (const line of this.headers.getSetCookie?.() ?? []) {
       const pair = line.split(';', 1)[0]!;
       const eq = pair.indexOf('=');
@@ -183,10 +186,10 @@ export class Response {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (cause) {
-      // The parser's own message quotes the body around the error (a token may sit there): keep it as cause only.
-      const snippet = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-      throw new JSONDecodeError(`${this.describe()} is not valid JSON; it starts ${JSON.stringify(snippet)}`, { response: this, cause });
+    } catch {
+      // Not kept as cause: the parser's own message quotes the body around the error (a token may sit there).
+      const mediaType = parseContentType(this.headers.get('content-type')).type;
+      throw jsonDecodeError(text, { what: this.describe(), bytes: this.content.byteLength, mediaType }, { response: this });
     }
     if (!schema) return value;
     const result = schema['~standard'].validate(value);
@@ -241,31 +244,31 @@ export class Response {
     if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) throw new TypeError('errand: chunkSize must be a positive integer');
     const source = this.#body !== undefined ? [this.#body] : this.rawChunks();
     if (!chunkSize) { for await (const chunk of source) if (chunk.byteLength) yield chunk; return; }
-    let pending: Uint8Array = new Uint8Array(0);
+    // Chunks wait in a list and are joined once there is a whole piece: joining at every small chunk
+    // copied the pending bytes again each time (quadratic when a server sends tiny chunks).
+    let pending: Uint8Array[] = [];
+    let size = 0;
     for await (const chunk of source) {
-      pending = pending.byteLength ? joinChunks([pending, chunk]) : chunk;
-      while (pending.byteLength >= chunkSize) {
-        yield pending.slice(0, chunkSize);
-        pending = pending.subarray(chunkSize);
-      }
+      pending.push(chunk);
+      size += chunk.byteLength;
+      if (size < chunkSize) continue;
+      const all = joinChunks(pending);
+      let offset = 0;
+      for (; all.byteLength - offset >= chunkSize; offset += chunkSize) yield all.slice(offset, offset + chunkSize);
+      pending = offset < all.byteLength ? [all.subarray(offset)] : [];
+      size = all.byteLength - offset;
     }
-    if (pending.byteLength) yield pending.slice();
+    if (size) yield joinChunks(pending).slice();
   }
 
   /** The body as lines of text (split on `\n` or `\r\n`, or on `delimiter`), decoded with `encoding`. */
   async *iterLines(options: { delimiter?: string } = {}): AsyncGenerator<string> {
-    const encoding = this.encoding ?? 'utf-8';
-    const streaming = !/^(iso-?8859-1|latin-?1|us-ascii|ascii)$/i.test(encoding);
-    const decoder = streaming ? new TextDecoder(safeLabel(encoding)) : undefined;
-    let buffer = '';
-    for await (const chunk of this.iterContent()) {
-      buffer += decoder ? decoder.decode(chunk, { stream: true }) : decode(chunk, encoding);
-      const parts = splitLines(buffer, options.delimiter);
-      buffer = parts.pop()!;
-      yield* parts;
-    }
-    if (decoder) buffer += decoder.decode();
-    if (buffer) yield* splitLines(buffer, options.delimiter).filter((line, i, all) => i < all.length - 1 || line !== '');
+    const decoder = bodyDecoder(this.encoding ?? 'utf-8');
+    const lines = new LineSplitter(options.delimiter);
+    for await (const chunk of this.iterContent()) yield* lines.push(decoder.decode(chunk, { stream: true }));
+    yield* lines.push(decoder.decode(new Uint8Array(0)));
+    const last = lines.rest();
+    if (last) yield last;
   }
 
   /** Releases the connection without reading the rest of the body. */
@@ -286,7 +289,7 @@ export class Response {
   toString(): string { return `<Response [${this.statusCode}]>`; }
   /** A loggable view: Set-Cookie values masked, URLs redacted. */
   toJSON(): object {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of this.headers) {
       headers[name] = name === 'set-cookie' ? '***' : name === 'location' || name === 'content-location' ? redactUrl(new URL(value, this.url)) : value;
     }
@@ -334,12 +337,4 @@ export class Response {
     this.#settled = undefined;
     settled?.();
   }
-}
-
-function splitLines(text: string, delimiter: string | undefined): string[] {
-  return delimiter ? text.split(delimiter) : text.split(/\r?\n/);
-}
-
-function safeLabel(label: string): string {
-  try { new TextDecoder(label); return label; } catch { return 'utf-8'; }
 }

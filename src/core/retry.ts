@@ -91,10 +91,13 @@ export function noRetries(): RetryCounts {
 /** Parses Retry-After (RFC 9110 §10.2.3): seconds or an HTTP-date, in ms from `now`. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
   // Only an HTTP-date (it names a month and ends in GMT); Date.parse reads '1.5' or '-5' as dates in 2001.
-  if (!/[A-Za-z]{3}.*GMT\s*$/.test(value)) return undefined;
-  const date = Date.parse(value);
+  // The longest form (RFC 850's 'Wednesday, 09-Nov-94 08:49:37 GMT') has 33 characters: a longer value is
+  // not a date, and no pattern runs over a long header (`[A-Za-z]{3}.*GMT` was quadratic in its length).
+  if (text.length > 64 || !text.endsWith('GMT') || !/[A-Za-z]{3}.*GMT$/.test(text)) return undefined;
+  const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -1,6 +1,6 @@
 import type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapter.ts';
 import { CallBudget } from './budget.ts';
-import { InvalidHeaderError, RequestError, TimeoutError, UnsupportedError, redactUrl } from './errors.ts';
+import { RequestError, TimeoutError, UnsupportedError, redactUrl } from './errors.ts';
 import { runRequestHooks, runResponseHooks } from './hooks.ts';
 import type { MergedOptions } from './options.ts';
 import { applyAuth } from './prepare.ts';
@@ -8,6 +8,7 @@ import { nextRedirect, shouldStripAuth } from './redirect.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response, onBodySettled } from './response.ts';
 import { nextRetry, normalizeRetries, sleep } from './retry.ts';
+import { checkCookie } from './wire.ts';
 
 /** What the loop needs from its Session. */
 export interface SendContext {
@@ -142,14 +143,10 @@ function withAttempts(error: unknown, retries: number): unknown {
 function setCookieHeader(request: PreparedRequest, jar: CookieStore | undefined, anyHost: boolean): boolean {
   if (request.headers.has('cookie')) return false;
   const own = request.cookies;
-  const pairs = (jar?.cookiesFor(request.url, anyHost) ?? []).filter(([name]) => !(name in own));
+  const pairs = (jar?.cookiesFor(request.url, anyHost) ?? []).filter(([name]) => !Object.hasOwn(own, name));
   for (const [name, value] of Object.entries(own)) if (value !== null) pairs.push([name, value]);
-  for (const [name, value] of pairs) {
-    // RFC 6265 §4.1.1: no CR, LF, ';' or NUL; checked here so no error quotes a cookie value.
-    if (/[\r\n;\0=]|[^\u0000-\u00ff]/.test(name) || /[\r\n;\0]|[^\u0000-\u00ff]/.test(value)) {
-      throw new InvalidHeaderError(`Cookie '${name.replace(/[^\w-]/g, '?')}' has a name or value a Cookie header cannot carry (CR, LF, ';', NUL or non-Latin-1)`, { request });
-    }
-  }
+  // RFC 6265 §4.1.1, checked by core/wire.ts so no error quotes a cookie value.
+  for (const [name, value] of pairs) checkCookie(name, value, { request });
   if (pairs.length) request.headers.set('Cookie', pairs.map(([name, value]) => `${name}=${value}`).join('; '));
   return pairs.length > 0;
 }

@@ -65,16 +65,19 @@ export function shouldBypassProxy(url: string | URL, noProxy: string | undefined
   const host = target.hostname.toLowerCase().replace(/\.$/, '');
   const hostIp = parseIp(host);
   const port = target.port || DEFAULT_PORTS[target.protocol];
-  return noProxy.split(/[\s,]+/).some((text) => {
-    const entry = parseNoProxyEntry(text);
-    if (!entry) return false;
-    if (entry.kind === 'all') return true;
-    if (entry.kind === 'cidr') return hostIp !== undefined && inNetwork(hostIp, entry.ip, entry.prefix);
-    if (entry.port !== undefined && entry.port !== port) return false;
-    if (entry.kind === 'ip') return hostIp !== undefined && inNetwork(hostIp, entry.ip, entry.ip.family === 4 ? 32 : 128);
-    // requests' bare `endswith` matched across labels (psf/requests#4795); urllib's label rule is used.
-    return hostIp === undefined && (host === entry.name || host.endsWith(`.${entry.name}`));
-  });
+  // Entry by entry, never as one array: a long list costs linear time (see splitOutsideQuotes in charset.ts).
+  for (const [text] of noProxy.matchAll(/[^\s,]+/g)) if (bypasses(parseNoProxyEntry(text), host, hostIp, port)) return true;
+  return false;
+}
+
+function bypasses(entry: NoProxyEntry | undefined, host: string, hostIp: Address | undefined, port: string | undefined): boolean {
+  if (!entry) return false;
+  if (entry.kind === 'all') return true;
+  if (entry.kind === 'cidr') return hostIp !== undefined && inNetwork(hostIp, entry.ip, entry.prefix);
+  if (entry.port !== undefined && entry.port !== port) return false;
+  if (entry.kind === 'ip') return hostIp !== undefined && inNetwork(hostIp, entry.ip, entry.ip.family === 4 ? 32 : 128);
+  // requests' bare `endswith` matched across labels (psf/requests#4795); urllib's label rule is used.
+  return hostIp === undefined && (host === entry.name || host.endsWith(`.${entry.name}`));
 }
 
 function parseNoProxyEntry(raw: string): NoProxyEntry | undefined {
@@ -92,7 +95,7 @@ function parseNoProxyEntry(raw: string): NoProxyEntry | undefined {
     const ip = parseIp(bracketed[1]!);
     return ip && { kind: 'ip', ip, port: bracketed[2] };
   }
-  const v6 = text.split(':').length > 2 ? parseIp(text) : undefined;
+  const v6 = text.indexOf(':', text.indexOf(':') + 1) >= 0 ? parseIp(text) : undefined; // two colons or more: IPv6
   if (v6) return { kind: 'ip', ip: v6, port: undefined };
   const hostPort = /^([^:]+)(?::(\d+))?$/.exec(text);
   if (!hostPort) return undefined;

@@ -79,7 +79,8 @@ export class SessionCookieJar implements SessionCookies {
 
   /** Stores the Set-Cookie lines of a response from `url` (after ready(true)); returns what was kept. */
   storeFrom(url: string, setCookies: readonly string[]): Record<string, string> {
-    const kept: Record<string, string> = {};
+    // Null prototype: cookie names come from the server (`__proto__`, `constructor` are names like any other).
+    const kept: Record<string, string> = Object.create(null);
     if (!setCookies.length) return kept;
     const jar = this.toughJar(this.library('store Set-Cookie'));
     for (const line of setCookies) {
@@ -131,9 +132,9 @@ export class SessionCookieJar implements SessionCookies {
 
   /** `{ name: value }` of every cookie (or those in `scope`). */
   getDict(scope: CookieScope = {}): Record<string, string> {
-    const dict: Record<string, string> = {};
+    const dict: Record<string, string> = Object.create(null); // names come from servers: `constructor` is one
     // The first match wins, as in get() and in what is sent (host cookies before any-host ones).
-    for (const cookie of this.all()) if (inScope(cookie, scope) && !(cookie.name in dict)) dict[cookie.name] = cookie.value;
+    for (const cookie of this.all()) if (inScope(cookie, scope) && !Object.hasOwn(dict, cookie.name)) dict[cookie.name] = cookie.value;
     return dict;
   }
 

@@ -3,33 +3,12 @@
 // text, except undici's proxy errors, which have no code of their own).
 import { subscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import {
-  ConnectionError, ConnectTimeoutError, ProxyError, ReadTimeoutError, RequestError, SSLError, redactUrl,
-} from '../core/errors.ts';
+import { causeChain, errorCode, innermostMessage, isTlsCode, mapSendFailure } from '../core/error-mapping.ts';
+import { ProxyError, RequestError, redactUrl } from '../core/errors.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 
-/** The error and its causes, outermost first (fetch wraps undici's error in a TypeError). */
-function causes(error: unknown): { code?: unknown; message?: unknown; cause?: unknown }[] {
-  const chain: { code?: unknown; message?: unknown; cause?: unknown }[] = [];
-  for (let e = error as { cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
-    chain.push(e);
-  }
-  return chain as { code?: unknown; message?: unknown }[];
-}
-
-/** The first string `code` in the cause chain ('' when there is none). */
-export function errorCode(error: unknown): string {
-  return causes(error).map((e) => e.code).find((code): code is string => typeof code === 'string') ?? '';
-}
-
-function innermostMessage(error: unknown): string {
-  const chain = causes(error);
-  const message = chain.reverse().map((e) => e.message).find((m) => typeof m === 'string' && m);
-  return String(message ?? error);
-}
-
 // OpenSSL's verify codes (node:tls `err.code`) and the alerts a server sends, in words a user can act on.
-const TLS_REASONS: Record<string, string> = {
+const TLS_REASONS: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the server certificate is self-signed',
   SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain ends in a self-signed CA that is not trusted (unknown CA)',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate is signed by an unknown CA',
@@ -46,9 +25,7 @@ const TLS_REASONS: Record<string, string> = {
   ERR_OSSL_BAD_DECRYPT: 'the client key could not be decrypted (wrong passphrase?)',
   ERR_OSSL_EVP_BAD_DECRYPT: 'the client key could not be decrypted (wrong passphrase?)',
   ERR_OSSL_X509_KEY_VALUES_MISMATCH: 'the client key does not match the client certificate',
-};
-
-const TLS_CODE = /CERT|SSL|TLS|OSSL|UNABLE_TO_(GET|VERIFY)|INVALID_(PURPOSE|CA)|PATH_LENGTH_EXCEEDED/;
+});
 
 // With TLS 1.3 a server checks the client certificate after the handshake, so its alert (say
 // "certificate required") arrives while the request is in flight. undici then reports the socket's
@@ -68,7 +45,7 @@ export function watchTlsAlerts(): void {
     if (!socket?.encrypted) return;
     const key = socketKey(socket);
     socket.on('error', (error: Error & { code?: string }) => {
-      if (typeof error.code === 'string' && TLS_CODE.test(error.code)) tlsAlerts.set(key, error);
+      if (typeof error.code === 'string' && isTlsCode(error.code)) tlsAlerts.set(key, error);
     });
     // Deleted a turn later: the request's rejection is mapped in the microtasks that follow 'close'.
     socket.once('close', () => setImmediate(() => tlsAlerts.delete(key)));
@@ -76,7 +53,7 @@ export function watchTlsAlerts(): void {
 }
 
 function tlsAlertBehind(error: unknown): Error | undefined {
-  const info = causes(error).map((e) => (e as { socket?: { localPort?: unknown } }).socket).find((s) => s?.localPort !== undefined);
+  const info = causeChain(error).map((e) => e.socket as { localPort?: unknown } | undefined).find((s) => s?.localPort !== undefined);
   return info && tlsAlerts.get(socketKey(info));
 }
 // A proxy that cannot be reached, resets, or answers a tunnel with anything but 200.
@@ -96,23 +73,13 @@ export function mapTransportError(error: unknown, { request, signal, proxy }: Fa
   if (signal?.aborted) return signal.reason;
   if (error instanceof RequestError) return error;
   error = tlsAlertBehind(error) ?? error;
+  const mapped = mapSendFailure(error, request, { proxy, tlsReason: (code) => TLS_REASONS[code] });
+  if (mapped.name !== 'ConnectionError' || !proxy) return mapped;
   const code = errorCode(error);
-  const where = redactUrl(request.url);
-  const via = proxy ? ` via proxy ${redactUrl(proxy)}` : '';
-  const context = { request, cause: error };
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new ConnectTimeoutError(`Connecting to ${proxy ? `proxy ${redactUrl(proxy)} for ` : ''}${where} timed out`, context);
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new ReadTimeoutError(`${where}${via} sent no response headers within the read timeout`, context);
-  const tlsCode = causes(error).map((e) => e.code).find((c): c is string => typeof c === 'string' && (c in TLS_REASONS || TLS_CODE.test(c)));
-  if (tlsCode) {
-    const reason = TLS_REASONS[tlsCode] ?? 'the TLS handshake failed';
-    return new SSLError(`TLS failed for ${where}${via}: ${reason} (${tlsCode})`, context);
-  }
   const message = innermostMessage(error);
-  if (proxy && (PROXY_CODE.test(code) || PROXY_MESSAGE.test(message))) {
-    const status = /Proxy response \((\d+)\)/.exec(message)?.[1] ?? (/Authentication Required/.test(message) ? '407' : undefined);
-    const what = status === '407' ? 'asked for credentials (407 Proxy Authentication Required)'
-      : status ? `refused the tunnel with status ${status}` : `could not be used: ${code || message}`;
-    return new ProxyError(`The proxy ${redactUrl(proxy)} ${what} (target ${where})`, context);
-  }
-  return new ConnectionError(`Could not get a response from ${where}${via}: ${code || message}`, context);
+  if (!PROXY_CODE.test(code) && !PROXY_MESSAGE.test(message)) return mapped;
+  const status = /Proxy response \((\d+)\)/.exec(message)?.[1] ?? (/Authentication Required/.test(message) ? '407' : undefined);
+  const what = status === '407' ? 'asked for credentials (407 Proxy Authentication Required)'
+    : status ? `refused the tunnel with status ${status}` : `could not be used: ${code || message}`;
+  return new ProxyError(`The proxy ${redactUrl(proxy)} ${what} (target ${redactUrl(request.url)})`, { request, cause: error });
 }

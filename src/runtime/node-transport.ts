@@ -2,8 +2,8 @@
 // The Node transport: undici's Dispatcher API, or the global fetch when a test tool has replaced it.
 import type { Dispatcher } from 'undici';
 import type { Adapter, AdapterSendOptions } from '../core/adapter.ts';
-import { ContentDecodingError, redactUrl } from '../core/errors.ts';
-import { FetchAdapter, mapBodyError } from '../core/fetch-adapter.ts';
+import { isDecodingFailure, mapBodyError } from '../core/error-mapping.ts';
+import { FetchAdapter } from '../core/fetch-adapter.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 import { Response, type PlatformBody } from '../core/response.ts';
 import { resolveVerify, selectProxy, type Env } from '../core/trust-env.ts';
@@ -120,7 +120,7 @@ export class UndiciAdapter implements Adapter {
     failure: FailureContext): Promise<Response> {
     const url = new URL(request.url);
     const upload = toUploadBody(request.body, request.headers, options.onUploadProgress);
-    const sent: Record<string, string> = {};
+    const sent: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of request.headers) sent[name] = value;
     if (upload.contentLength !== undefined) sent['content-length'] = String(upload.contentLength);
     if (upload.contentType !== undefined) sent['content-type'] = upload.contentType;
@@ -141,9 +141,8 @@ export class UndiciAdapter implements Adapter {
     return new Response({ status, statusText, headers, body: body && decodedSource(body, headers.get('content-encoding')), platform }, request, {
       elapsed: Date.now() - started,
       onDownloadProgress: options.onDownloadProgress,
-      mapBodyError: (error, response) => (isDecodingError(error) && !signal?.aborted
-        ? new ContentDecodingError(`The body from ${redactUrl(response.url)} could not be decoded (Content-Encoding: ${response.headers.get('content-encoding')}): ${(error as { code?: string }).code ?? error}`, { response, cause: error })
-        : mapBodyError(error, response, signal)),
+      // Errors of errand's own decoders are known by identity (node-body.ts), others by code or message.
+      mapBodyError: (error, response) => mapBodyError(error, response, signal, (e) => isDecodingError(e) || isDecodingFailure(e)),
     });
   }
 }

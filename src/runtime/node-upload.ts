@@ -2,7 +2,7 @@
 // Request bodies for the Dispatcher path, streamed in bounded memory: undici writes an async iterable
 // chunk by chunk and waits for the socket to drain (unlike Node's fetch, which tees and holds the
 // whole body, nodejs/undici#4058). Content-Length is sent when the size is known, chunked otherwise.
-import type { BodyValue } from '../core/encode.ts';
+import { bodyForWire, type BodyValue } from '../core/encode.ts';
 import type { ProgressCallback } from '../core/options.ts';
 
 /** What undici is given: a body it can write and the headers the body implies. */
@@ -45,6 +45,7 @@ function declaredLength(headers: Headers): number | undefined {
  */
 export function toUploadBody(body: BodyValue | null, headers: Headers, onProgress?: ProgressCallback): UploadBody {
   if (body === null) return { body: undefined };
+  body = bodyForWire(body); // a string set by hand: UTF-8 bytes, with no Content-Type added
   const upload: UploadBody = { body: undefined };
   let size: number | undefined;
   if (body instanceof URLSearchParams) {

@@ -59,7 +59,8 @@ export async function digestAuth(ctx: Ctx): Promise<void> {
 
   const { username = '', realm, nonce = '', uri = '', response = '', cnonce = '', nc = '' } = a;
   const uriOk = uri === ctx.req.url || uri === ctx.url.href || uri === ctx.url.pathname + ctx.url.search;
-  const algOk = !a.algorithm || a.algorithm.toUpperCase() === algorithm.toUpperCase();
+  // ?strict_algorithm=1: the token must come back exactly as sent (some servers compare it case-sensitively).
+  const algOk = !a.algorithm || (ctx.query.has('strict_algorithm') ? a.algorithm === algorithm : a.algorithm.toUpperCase() === algorithm.toUpperCase());
   const opaqueOk = a.opaque === undefined || a.opaque === ctx.state.opaque;
   const qopOk = qop ? a.qop === qop && nc !== '' && cnonce !== '' : a.qop === undefined;
   if (username !== user || realm !== DIGEST_REALM || !uriOk || !algOk || !opaqueOk || !qopOk) {

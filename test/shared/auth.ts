@@ -97,6 +97,14 @@ export function authSuite(errand: Errand, env: SuiteEnv): void {
       expect(r.history.map((h) => h.statusCode)).toEqual([401]);
     });
 
+    // The server writes 'MD5-sess' and compares the echo case-sensitively (?strict_algorithm=1): errand echoes the
+    // token as received (it used to send 'MD5-SESS') and matches it without case internally.
+    it.each(['MD5-sess', 'SHA-256-sess'])('HTTPDigestAuth echoes algorithm=%s exactly as the server wrote it', async (algorithm) => {
+      const r = await errand.get(`${base}/digest-auth/auth/user/pass/${algorithm}?strict_algorithm=1`, { auth: new errand.HTTPDigestAuth('user', 'pass') });
+      expect(r.statusCode).toBe(200);
+      expect(r.request.headers.get('authorization')).toContain(`algorithm=${algorithm},`);
+    });
+
     it('HTTPDigestAuth with qop auth-int hashes the body', async () => {
       const r = await errand.post(`${base}/digest-auth/auth-int/user/pass/SHA-256`, { data: 'payload', auth: new errand.HTTPDigestAuth('user', 'pass') });
       expect(r.statusCode).toBe(200);

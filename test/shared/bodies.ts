@@ -102,6 +102,19 @@ export function bodiesSuite(errand: Errand, env: SuiteEnv): void {
     });
   });
 
+  describe('send() sends exactly the prepared request', () => {
+    // Before issue 10 the Node transport and fetch both added `Content-Type: text/plain;charset=UTF-8`.
+    it('a string body set by hand goes as UTF-8 with no Content-Type added', async () => {
+      const s = new errand.Session();
+      const prepared = await s.prepareRequest(new errand.Request('POST', `${base}/anything/raw`));
+      prepared.body = 'héllo ☃';
+      const body = (await s.send(prepared)).json<Echo>();
+      expect(body.data).toBe('héllo ☃');
+      expect(header(body.headers, 'content-type')).toBeUndefined();
+      expect(header(body.headers, 'content-length')).toBe(String(new TextEncoder().encode('héllo ☃').byteLength));
+    });
+  });
+
   describe('multipart files', () => {
     it('files and data fields reach httpbin as files and form', async () => {
       const r = await errand.post(`${base}/post`, {

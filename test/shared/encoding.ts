@@ -69,6 +69,26 @@ export function encodingSuite(errand: Errand, env: SuiteEnv): void {
     });
   });
 
+  // One label table (src/core/charset.ts) for text and iterLines(): before issue 10 iterLines() knew only four
+  // Latin-1 spellings and handed the rest (and windows-1252) to TextDecoder, which differs by runtime.
+  describe('encoding: one label table for text and iterLines()', () => {
+    const high = bytes(0x80, 0x93, 0x9f, 0xe9, 0x0a, 0x41);
+    const LATIN1 = '\u0080\u0093\u009fé\nA';
+    const CP1252 = '€“Ÿé\nA';
+    it.each([
+      ['ISO-8859-1', LATIN1], ['latin1', LATIN1], ['cp819', LATIN1], ['l1', LATIN1], ['ibm819', LATIN1], ['iso-ir-100', LATIN1],
+      ['csisolatin1', LATIN1], ['iso_8859-1:1987', LATIN1], ['iso88591', LATIN1], ['ascii', LATIN1],
+      ['windows-1252', CP1252], ['cp1252', CP1252], ['x-cp1252', CP1252],
+    ])('charset=%s decodes alike through text and iterLines()', async (label, expected) => {
+      const loaded = await charset(high, `text/plain; charset=${label}`);
+      expect(loaded.text).toBe(expected);
+      const r = await errand.get(`${base}/charset`, { params: { b64: b64(high), ct: `text/plain; charset=${label}` }, stream: true });
+      const lines: string[] = [];
+      for await (const line of r.iterLines()) lines.push(line);
+      expect(lines).toEqual(expected.split('\n'));
+    });
+  });
+
   describe('encoding: apparentEncoding', () => {
     it.each([
       ['ASCII', utf8('just ascii'), 'ascii'],

@@ -119,6 +119,13 @@ export function redirectsSuite(errand: Errand, env: SuiteEnv): void {
       expect(error.message).toContain('ftp://example.com/file');
     });
 
+    it('an unparsable Location (http://:1) is an InvalidURLError with the Location redacted', async () => {
+      const error = await rejection(errand.get(redirectTo('http://:1/next?token=SECRET', 302)));
+      expect(error).toBeInstanceOf(errand.InvalidURLError);
+      expect(error.message).toContain('"http://:1/next?token=***"');
+      expect(error.message).not.toContain('SECRET');
+    });
+
     it('a redirect that asks for a streamed body again (307) fails clearly', async () => {
       const stream = new ReadableStream<Uint8Array>({ start: (c) => { c.enqueue(new TextEncoder().encode('once')); c.close(); } });
       const error = await rejection(errand.post(redirectTo('/anything', 307), { data: stream }));

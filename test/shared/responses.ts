@@ -79,14 +79,18 @@ export function responsesSuite(errand: Errand, env: SuiteEnv): void {
       expect((await r.json<{ slideshow: { title: string } }>()).slideshow.title).toBe('Sample Slide Show');
     });
 
-    it('json() on HTML throws JSONDecodeError with the response and the start of the body', async () => {
+    it('json() on HTML throws JSONDecodeError with the response, the position and the media type, and no body text', async () => {
       const r = await errand.get(`${base}/html`);
-      const error = thrown(() => r.json());
+      const error = thrown(() => r.json()) as InstanceType<Errand['JSONDecodeError']>;
       expect(error).toBeInstanceOf(errand.JSONDecodeError);
       expect(error).toBeInstanceOf(errand.RequestError);
       expect(error.name).toBe('JSONDecodeError');
       expect(error.response).toBe(r);
-      expect(error.message).toContain('<!DOCTYPE html>');
+      expect(error.message).toContain(`line 1, column 1 (character 0); the body has ${r.content.byteLength} bytes (Content-Type: text/html)`);
+      expect(error.message).not.toContain('DOCTYPE');
+      expect(JSON.stringify(error)).not.toContain('DOCTYPE');
+      expect(String(error)).not.toContain('DOCTYPE');
+      expect(error.snippet).toContain('<!DOCTYPE html>');
     });
 
     it('json(zodSchema) validates and returns the schema\'s output', async () => {

@@ -117,6 +117,23 @@ describe('instanceof across two copies of errand', () => {
     expect(new ReadTimeoutError('x') instanceof copy.ConnectionError).toBe(false);
   });
 
+  it('still answers the ordinary prototype check first: prototypes and objects made from them', () => {
+    // Before issue 10 the brand alone decided, and a prototype carries none.
+    expect(HTTPError.prototype instanceof RequestError).toBe(true);
+    expect(ProxyError.prototype instanceof ConnectionError).toBe(true);
+    expect(Object.create(SSLError.prototype) instanceof ConnectionError).toBe(true);
+    expect(Object.create(SSLError.prototype) instanceof SSLError).toBe(true);
+    expect(HTTPError.prototype instanceof ConnectionError).toBe(false);
+    expect(RequestError.prototype instanceof RequestError).toBe(false);
+  });
+
+  it("does not call a parent's error an instance of a user's subclass (which inherits the parent's brand)", () => {
+    class MyError extends ConnectionError {}
+    expect(new ConnectionError('x') instanceof MyError).toBe(false);
+    expect(new MyError('x') instanceof MyError).toBe(true);
+    expect(new MyError('x')).toBeInstanceOf(ConnectionError);
+  });
+
   it('recognises an object carrying the errand brand', () => {
     const foreign = Object.assign(new Error('x'), { [Symbol.for('errand.errorKinds')]: ['ProxyError', 'ConnectionError', 'RequestError'] });
     expect(foreign).toBeInstanceOf(ProxyError);
@@ -141,6 +158,17 @@ describe('redactUrl', () => {
 
   it('takes a URL object', () => {
     expect(redactUrl(new URL('https://a:b@x.test/?q=1'))).toBe('https://***@x.test/?q=***');
+  });
+
+  it.each([
+    ['http://:1/next?token=SECRET&a=1#frag', 'http://:1/next?token=***&a=***#***'],
+    ['//bob:hunter2@host?k=v', '//***@host?k=***'],
+    ['bob:hunter2@host/p?k=v', '***@host/p?k=***'],
+    ['http://:1/?a&b=SECRET&c', 'http://:1/?a&b=***&c'],
+    ['http://:1/??k=SECRET', 'http://:1/??k=***'],
+    ['http://:1/#x?k=SECRET', 'http://:1/#***'],
+  ])('masks text that is not a URL by pattern: %s → %s', (text, expected) => {
+    expect(redactUrl(text)).toBe(expected);
   });
 
   it('redacts what it can in text that is not a URL', () => {

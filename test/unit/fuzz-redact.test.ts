@@ -64,6 +64,27 @@ describe('redactUrl (property)', () => {
   });
 });
 
+describe('redactUrl on text that is not a URL (property)', () => {
+  // The regular expressions redactUrl used before issue 10 (quadratic on a run of '?'), applied to the text
+  // before the fragment, which is masked whole: the linear scanner must give exactly what they gave.
+  const model = (text: string) => {
+    const hash = text.indexOf('#');
+    const head = (hash < 0 ? text : text.slice(0, hash)).replace(/\/\/[^/@]*@/, '//***@').replace(/^[^/@]*@/, '***@').replace(/([?&][^=&#]*=)[^&#]*/g, '$1***');
+    return hash < 0 ? head : `${head}#***`;
+  };
+  const piece = fc.constantFrom('?', '&', '=', '#', '@', '/', '//', ':', 'a', 'k', 'v', '%3D', ' ');
+
+  it('masks userinfo, query values and the fragment exactly as the old patterns did', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const text = `http://:1/${pieces.join('')}`;
+        expect(redactUrl(text)).toBe(model(text));
+      }),
+      fuzz(),
+    );
+  });
+});
+
 describe('PreparedRequest views (property)', () => {
   it('toString, JSON and util.inspect never show Authorization, Proxy-Authorization, Cookie or query values', () => {
     const credentialHeader = fc.constantFrom('Authorization', 'proxy-authorization', 'COOKIE');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Request, Session } from 'errand';
+import { InvalidHeaderError, Request, Session } from 'errand';
 import { encodeMultipart } from '../../src/core/multipart.ts';
 
 async function parse(files: unknown, data?: unknown) {
@@ -98,8 +98,42 @@ describe('multipart/form-data', () => {
     expect(raw).not.toContain('we"ird');
   });
 
-  it('refuses a part header with CR or LF', () => {
-    expect(() => encodeMultipart({ f: ['a.txt', 'x', 'text/plain', { 'X-Bad': 'a\r\nInjected: 1' }] }, undefined)).toThrow(TypeError);
+  it('refuses a part header with CR or LF with InvalidHeaderError', () => {
+    expect(() => encodeMultipart({ f: ['a.txt', 'x', 'text/plain', { 'X-Bad': 'a\r\nInjected: 1' }] }, undefined)).toThrow(InvalidHeaderError);
+  });
+
+  // Every line of a part head goes through src/core/wire.ts (issue 10): refused before any byte is encoded.
+  it.each([
+    ['a content type with CR/LF', { f: ['a.txt', 'x', 'text/plain\r\nX-Injected: yes'] }],
+    ['a content type with a lone LF', { f: ['a.txt', 'x', 'text/plain\nX-Injected: yes'] }],
+    ['a content type with NUL', { f: ['a.txt', 'x', 'text/plain\0'] }],
+    ['a part header value with a control character', { f: ['a.txt', 'x', 'text/plain', { 'X-Bad': 'a\u0001b' }] }],
+    ['a part header name that is not a token', { f: ['a.txt', 'x', 'text/plain', { 'X-Bad\r\nX-Injected': 'yes' }] }],
+    ['a part header name with a colon', { f: ['a.txt', 'x', 'text/plain', { 'X-Bad: yes\r\nX': 'z' }] }],
+    ['a filename with NUL (truncates it in C parsers)', { f: ['evil.php\0.jpg', 'x'] }],
+    ['a field name with a control character', { 'f\u0007': ['a.txt', 'x'] }],
+    ['a data field name with NUL', { f: ['a.txt', 'x'] }, { 'n\0': 'v' }],
+  ])('refuses %s with InvalidHeaderError', (_what, files, data?: unknown) => {
+    expect(() => encodeMultipart(files as never, data)).toThrow(InvalidHeaderError);
+  });
+
+  it('takes null as "no extra headers" in a tuple, and refuses headers that are not an object', () => {
+    expect(() => encodeMultipart({ f: ['a.txt', 'x', 'text/plain', null] } as never, undefined)).not.toThrow();
+    expect(() => encodeMultipart({ f: ['a.txt', 'x', 'text/plain', 'X-A: 1'] } as never, undefined)).toThrow(TypeError);
+  });
+
+  it('does not quote the refused value in the message', () => {
+    const error = (() => { try { encodeMultipart({ f: ['a.txt', 'x', 'text/plain', { 'X-Key': 'SECRET-VALUE\r\n' }] }, undefined); } catch (e) { return e as Error; } })()!;
+    expect(error).toBeInstanceOf(InvalidHeaderError);
+    expect(error.message).toContain("part 'f'");
+    expect(error.message).not.toContain('SECRET');
+  });
+
+  it('writes a non-ASCII field name and filename as UTF-8 (as browsers do), and HTAB in a header value', async () => {
+    const { raw, form } = await parse({ 'pièce': ['résumé ☃.txt', 'x', 'text/plain', { 'X-Note': 'a\tb' }] });
+    expect(raw).toContain('name="pièce"; filename="résumé ☃.txt"');
+    expect(raw).toContain('X-Note: a\tb\r\n');
+    expect((form.get('pièce') as File).name).toBe('résumé ☃.txt');
   });
 
   it('keeps binary content byte for byte: Uint8Array, ArrayBuffer, UTF-8 string', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPBasicAuth, InvalidSchemaError, PreparedRequest, RequestError } from 'errand';
+import { HTTPBasicAuth, InvalidSchemaError, InvalidURLError, PreparedRequest, RequestError } from 'errand';
 import { getRedirectTarget, nextRedirect, rebuildMethod, shouldStripAuth } from '../../src/core/redirect.ts';
 import { Response } from '../../src/core/response.ts';
 import { bodyText } from './_helpers.ts';
@@ -131,10 +131,15 @@ describe('nextRedirect: the target', () => {
     expect(getRedirectTarget(redirect(request, 302, '/caf\u00e9'))).toBe('/caf\u00e9');
   });
 
-  it('refuses a Location that is no URL with a RequestError, not a bare TypeError', () => {
+  it.each(['http://[not-an-ipv6', 'http://:1', 'http://:1/x?token=SECRET'])('refuses the Location %s with an InvalidURLError, redacted, without the parser error as cause', (location) => {
     const request = requestTo('https://x.test/');
-    const response = redirect(request, 302, 'http://[not-an-ipv6');
-    expect(() => nextRedirect(request, response)).toThrow(RequestError);
+    const response = redirect(request, 302, location);
+    const error = (() => { try { nextRedirect(request, response); } catch (e) { return e as InvalidURLError; } })()!;
+    expect(error).toBeInstanceOf(InvalidURLError);
+    expect(error).toBeInstanceOf(RequestError);
+    expect(error.response).toBe(response);
+    expect(error.message).not.toContain('SECRET');
+    expect(error.cause).toBeUndefined(); // the URL parser's TypeError keeps the whole input
   });
 
   it('carries the fragment over when the Location has none', () => {

@@ -1,9 +1,12 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError } from 'errand';
+import { jsonErrorOffset } from '../../src/core/json-error.ts';
 import { Response } from '../../src/core/response.ts';
+import { fuzz } from './fuzz-options.ts';
 import { preparedFor } from './_helpers.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -136,8 +139,8 @@ describe('json()', () => {
     expect(r.json()).toEqual({ a: 'é' });
   });
 
-  it('raises JSONDecodeError with a short snippet of the body', async () => {
-    const r = await loaded('<html>not json</html>', { status: 502, headers: { 'content-type': 'text/html' } });
+  it('raises JSONDecodeError whose message gives position, size and media type, never body text', async () => {
+    const r = await loaded('<html>not json</html>', { status: 502, headers: { 'content-type': 'text/html; charset=utf-8' } });
     let error: unknown;
     try {
       r.json();
@@ -147,7 +150,45 @@ describe('json()', () => {
     expect(error).toBeInstanceOf(JSONDecodeError);
     expect(error).toBeInstanceOf(RequestError);
     expect((error as JSONDecodeError).response).toBe(r);
-    expect((error as Error).message).toContain('<html>not json');
+    expect((error as Error).message).toBe('the response from https://x.test/res (502) is not valid JSON: error at line 1, column 1 (character 0); the body has 21 bytes (Content-Type: text/html)');
+    expect((error as JSONDecodeError).position).toEqual({ offset: 0, line: 1, column: 1 });
+    expect((error as JSONDecodeError).snippet).toBe('<html>not json</html>');
+  });
+
+  it('gives line and column of an error deep in the body, and keeps the text there on a hidden snippet only', async () => {
+    const body = `{\n  "user": "ada",\n  "token": "SECRET-TOKEN-123" oops\n}`;
+    const r = await loaded(body, { headers: { 'content-type': 'application/json' } });
+    const error = (() => { try { r.json(); } catch (e) { return e as JSONDecodeError; } })()!;
+    expect(error.position).toEqual({ offset: body.indexOf('oops'), line: 3, column: 31 });
+    expect(error.message).toContain('line 3, column 31');
+    expect(error.snippet).toContain('SECRET-TOKEN-123" oops');
+    // Not in any view a log takes of the error: String(), JSON.stringify(), util.inspect() (no cause either).
+    for (const view of [String(error), JSON.stringify(error), inspect(error), inspect(error, { depth: 10 }), error.stack ?? '']) {
+      expect(view).not.toContain('SECRET');
+    }
+    expect(Object.keys(error)).not.toContain('snippet');
+    expect(error.cause).toBeUndefined();
+  });
+
+  it('finds the error position on any text that JSON.parse refuses, and none on text it accepts (property)', () => {
+    const jsonish = fc.oneof(
+      fc.json(),
+      fc.json().map((text) => text.slice(0, Math.max(0, text.length - 1))),
+      fc.tuple(fc.json(), fc.string({ unit: fc.constantFrom(...'{}[],:"\\ \n0-1eE.tfn\u0001'.split('')), maxLength: 6 }), fc.nat()).map(([text, noise, at]) => {
+        const i = at % (text.length + 1);
+        return text.slice(0, i) + noise + text.slice(i);
+      }),
+    );
+    fc.assert(fc.property(jsonish, (text) => {
+      let valid = true;
+      try { JSON.parse(text); } catch { valid = false; }
+      expect(jsonErrorOffset(text) === undefined).toBe(valid);
+    }), fuzz(2000));
+  });
+
+  it('scans 100,000 nested brackets without overflowing the stack', () => {
+    expect(jsonErrorOffset('['.repeat(100_000))).toBe(100_000);
+    expect(jsonErrorOffset(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toBeUndefined();
   });
 
   // JSON.parse's own message quotes the body around the failing position (V8), so it must not be

@@ -1,0 +1,95 @@
+// The one gate between values (the user's, or a server's echoed back) and header lines: request headers,
+// multipart part headers, cookies and auth parameters all pass here, so CR/LF can never start a line
+// of their own (header injection, CWE-113). Messages name the header, never the value: a value may be
+// a token, a password or a cookie.
+import { InvalidHeaderError, type ErrorContext } from './errors.ts';
+
+// RFC 9110 §5.6.2: token = 1*tchar.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 9110 §5.5: field-value is VCHAR, obs-text, SP and HTAB. CR, LF and NUL are dangerous; the other
+// controls are invalid too (undici refuses them as well, which would surface as a ConnectionError).
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+const NOT_LATIN1 = /[^\u0000-\u00ff]/;
+// RFC 6265 §4.1.1: cookie-name is a token; cookie-value has no CTL, whitespace, DQUOTE (unless around
+// the value), comma, semicolon or backslash. Only what breaks the Cookie line is refused here (as
+// browsers do): a ';' would start another cookie, '=' in a name would shift the value.
+const COOKIE_NAME_BAD = /[;=\s\u0000-\u001f\u007f]|[^\u0000-\u00ff]/;
+const COOKIE_VALUE_BAD = /[;\u0000-\u001f\u007f]|[^\u0000-\u00ff]/;
+
+/** A name safe to show in a message: at most 60 characters, anything but printable ASCII as '?'. */
+function shown(name: string): string {
+  return name.slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
+}
+
+/**
+ * Returns `name` if it is an HTTP token (RFC 9110 §5.6.2), else throws InvalidHeaderError.
+ * @example checkHeaderName('X-Trace') // 'X-Trace'
+ */
+export function checkHeaderName(name: unknown, context?: ErrorContext): string {
+  if (typeof name !== 'string' || !TOKEN.test(name)) {
+    throw new InvalidHeaderError(`Invalid header name ${JSON.stringify(String(name)).slice(0, 80)}: header names are HTTP tokens (no spaces, colons, CR or LF)`, context);
+  }
+  return name;
+}
+
+/**
+ * Returns a field value as a string (numbers are written in decimal), else throws InvalidHeaderError:
+ * not a string or number, a control character (CR, LF, NUL...; HTAB is allowed) or a character outside
+ * ISO-8859-1 (RFC 9110 §5.5). The message names `name` and never quotes the value.
+ * @example checkHeaderValue('Accept', 'text/html') // 'text/html'
+ */
+export function checkHeaderValue(name: string, value: unknown, context?: ErrorContext): string {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new InvalidHeaderError(`Header '${shown(name)}' must be a string or a number, not ${value === null ? 'null' : typeof value}`, context);
+  }
+  const text = String(value);
+  if (CONTROL.test(text)) throw new InvalidHeaderError(`Header '${shown(name)}' contains CR, LF, NUL or another control character`, context);
+  if (NOT_LATIN1.test(text)) {
+    throw new InvalidHeaderError(`Header '${shown(name)}' has characters outside ISO-8859-1; encode the value first (e.g. encodeURIComponent)`, context);
+  }
+  return text;
+}
+
+/**
+ * A quoted-string (RFC 9110 §5.6.4) holding `value`: `"` and `\` escaped. Control characters cannot be
+ * written in one even escaped, so they are an InvalidHeaderError naming `what` (never the value).
+ * @example quoteString('a"b', 'realm') // '"a\\"b"'
+ */
+export function quoteString(value: string, what: string, context?: ErrorContext): string {
+  if (typeof value !== 'string' || CONTROL.test(value) || NOT_LATIN1.test(value)) {
+    throw new InvalidHeaderError(`${what} cannot be written in a header: it must be a string without control characters (CR, LF, NUL...) or characters outside ISO-8859-1`, context);
+  }
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/**
+ * Checks a name and value for a Cookie header line (RFC 6265 §4.2.1 `name=value; ...`). Throws
+ * InvalidHeaderError naming the cookie (its value is never quoted).
+ */
+export function checkCookie(name: string, value: string, context?: ErrorContext): void {
+  if (typeof name !== 'string' || typeof value !== 'string' || name === '' || COOKIE_NAME_BAD.test(name) || COOKIE_VALUE_BAD.test(value)) {
+    throw new InvalidHeaderError(`Cookie '${shown(String(name))}' has a name or value a Cookie header cannot carry (CR, LF, ';', NUL or another control character, '=' or a space in the name, or non-Latin-1)`, context);
+  }
+}
+
+/**
+ * A name or filename for a multipart Content-Disposition (RFC 7578 §4.2), as WHATWG's multipart/form-data
+ * encoding and urllib3 write it: CR, LF and `"` percent-escaped (`%0D`, `%0A`, `%22`), so names holding them
+ * still reach the server in the form browsers send. Any other control character (NUL, which truncates a
+ * filename in C parsers, say) has no such form and is an InvalidHeaderError. The text may be any Unicode: the
+ * part head is encoded as UTF-8, as browsers do.
+ */
+export function dispositionParam(value: string, what: string, context?: ErrorContext): string {
+  const escaped = String(value).replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+  if (CONTROL.test(escaped)) throw new InvalidHeaderError(`The multipart ${what} contains NUL or another control character`, context);
+  return `"${escaped}"`;
+}
+
+// RFC 2046 §5.1.1: 1 to 70 bchars, not ending in a space.
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+
+/** Returns `boundary` if RFC 2046 allows it as a multipart boundary, else throws InvalidHeaderError. */
+export function checkBoundary(boundary: string): string {
+  if (!BOUNDARY.test(boundary)) throw new InvalidHeaderError('A multipart boundary must be 1 to 70 characters of RFC 2046 bchars, not ending in a space');
+  return boundary;
+}
