@@ -8,7 +8,7 @@ import { nextRedirect, shouldStripAuth } from './redirect.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response, onBodySettled } from './response.ts';
 import { nextRetry, normalizeRetries, sleep } from './retry.ts';
-import { checkCookie } from './wire.ts';
+import { checkCookie, checkHeaderLines } from './wire.ts';
 
 /** What the loop needs from its Session. */
 export interface SendContext {
@@ -49,6 +49,8 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
       const jar = options.credentials === 'omit' ? undefined : context.cookies;
       if (jar?.ready) await jar.ready();
       const cookieSetHere = setCookieHeader(request, jar, !stripped);
+      // Hooks, auth and hand-set headers did not pass the options' check: nothing unchecked reaches the wire.
+      checkHeaderLines(request.headers, { request });
       const outcome = await sendHop(context, request, options, call.signal, followsItself, history);
       const retryStep = nextRetry(budget.retry, request, outcome, budget.retries);
       if (retryStep) {

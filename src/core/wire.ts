@@ -51,6 +51,15 @@ export function checkHeaderValue(name: string, value: unknown, context?: ErrorCo
 }
 
 /**
+ * Checks every value of a request's headers just before it goes out: headers set by a request hook, an
+ * auth or by hand on a PreparedRequest did not pass through the options' check. (`Headers` itself refuses
+ * CR, LF and NUL, with an error that quotes the value; the other control characters it lets through.)
+ */
+export function checkHeaderLines(headers: Headers, context?: ErrorContext): void {
+  for (const [name, value] of headers) checkHeaderValue(name, value, context);
+}
+
+/**
  * A quoted-string (RFC 9110 §5.6.4) holding `value`: `"` and `\` escaped. Control characters cannot be
  * written in one even escaped, so they are an InvalidHeaderError naming `what` (never the value).
  * @example quoteString('a"b', 'realm') // '"a\\"b"'

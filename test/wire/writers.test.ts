@@ -74,6 +74,19 @@ describe('wire: nothing given reaches the wire as a header line', () => {
     expect(error.message).not.toContain('SECRET');
   });
 
+  it.each(TRANSPORTS)('a header a request hook, a custom auth or a hand-made PreparedRequest sets is checked too (%s)', async (_name, make) => {
+    const raw = await server(ok);
+    const s = make();
+    const hooked = await refusedBeforeSending(raw, () => s.get(raw.url, { hooks: { request: (req) => { req.headers.set('X-Signed', 'SECRET-SIG\u0001'); } } }));
+    expect(hooked.message).toContain("'x-signed'");
+    expect(hooked.message).not.toContain('SECRET');
+    await refusedBeforeSending(raw, () => s.get(raw.url, { auth: (req) => { req.headers.set('Authorization', 'Token SECRET\u001f'); return req; } }));
+    const prepared = await new errand.Request('GET', raw.url).prepare();
+    prepared.headers.set('X-By-Hand', 'a\u0007b');
+    await refusedBeforeSending(raw, () => s.send(prepared));
+    await s.close();
+  });
+
   it('HTTPProxyAuth and Basic credentials with CR/LF go out base64-encoded, on one line', async () => {
     const raw = await server(ok);
     await errand.get(raw.url, { auth: ['u\r\nX-Injected: 1', 'p\r\n'] });
