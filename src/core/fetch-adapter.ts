@@ -43,6 +43,7 @@ export class FetchAdapter implements Adapter {
     if (typeof fetch !== 'function') throw new UnsupportedError(`There is no fetch in this runtime (${this.runtime})`, { request });
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, redirect: options.redirect, signal: options.signal ?? null };
     if (options.credentials) init.credentials = options.credentials;
+    if (options.cache) init.cache = options.cache;
     const progress = options.onUploadProgress && request.body !== null ? uploadProgress(request.body, options.onUploadProgress) : undefined;
     if (request.body !== null) {
       if (request.body instanceof ReadableStream && this.options.streamingUploads === false) {

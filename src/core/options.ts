@@ -1,4 +1,5 @@
 import type { AuthOption } from './auth.ts';
+import type { CacheMode, CacheOptions } from './cache/hook.ts';
 import type { Hooks, HooksOption } from './hooks.ts';
 import type { ParamsInput } from './encode.ts';
 import type { FilesInput } from './multipart.ts';
@@ -72,15 +73,27 @@ export interface RequestOptions {
   onDownloadProgress?: ProgressCallback | null | undefined;
   /** Called as request bytes leave, where the runtime allows. */
   onUploadProgress?: ProgressCallback | null | undefined;
+  /**
+   * How this call uses the Session's cache: fetch's `RequestCache` names. Without a Session cache, the
+   * browser's own HTTP cache gets it; elsewhere `only-if-cached` answers 504 and the others change nothing.
+   * @example await s.get(url, { cache: 'no-cache' }) // revalidate what is stored
+   */
+  cache?: CacheMode | null | undefined;
 }
 
 /** Options a Session keeps as defaults. */
-export type SessionOptions = Omit<RequestOptions, 'data' | 'json' | 'files' | 'signal'>;
+export type SessionOptions = Omit<RequestOptions, 'data' | 'json' | 'files' | 'signal' | 'cache'> & {
+  /**
+   * An HTTP cache (RFC 9111) for the Session: `true` (private, in memory) or `{ store, shared, maxEntrySize, heuristic }`.
+   * @example new Session({ cache: true })
+   */
+  cache?: boolean | CacheOptions | null | undefined;
+};
 
 /** Options of `session.send(prepared, options)`: the ones that act after preparation. */
 export type SendOptions = Pick<RequestOptions,
   'timeout' | 'signal' | 'allowRedirects' | 'maxRedirects' | 'proxies' | 'verify' | 'cert' | 'stream' | 'retries'
-  | 'credentials' | 'sensitiveHeaders' | 'trustEnv' | 'onDownloadProgress' | 'onUploadProgress'>;
+  | 'credentials' | 'sensitiveHeaders' | 'trustEnv' | 'onDownloadProgress' | 'onUploadProgress' | 'cache'>;
 
 type MergeKind = 'headers' | 'keyed' | 'params' | 'hooks' | 'replace' | 'call';
 // Every option with its merge rule: an option cannot be added without deciding how it merges.
@@ -90,6 +103,8 @@ const OPTION_KINDS: { readonly [K in keyof RequestOptions]-?: MergeKind } = {
   proxies: 'keyed', verify: 'replace', cert: 'replace', stream: 'replace', hooks: 'hooks', retries: 'replace',
   credentials: 'replace', sensitiveHeaders: 'replace', baseUrl: 'replace', trustEnv: 'replace',
   onDownloadProgress: 'replace', onUploadProgress: 'replace',
+  // The call's mode; the Session's `cache` option is the cache itself (SessionCache), not a default.
+  cache: 'call',
 };
 const OPTION_NAMES = Object.keys(OPTION_KINDS) as (keyof RequestOptions)[];
 
@@ -123,6 +138,7 @@ export interface MergedOptions {
   trustEnv: boolean;
   onDownloadProgress: ProgressCallback | undefined;
   onUploadProgress: ProgressCallback | undefined;
+  cache: CacheMode | undefined;
 }
 
 /** Throws a TypeError naming an unknown option and the closest valid one (`header` → `headers`). */
@@ -157,12 +173,20 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The option names a Session accepts. */
-export const SESSION_OPTION_NAMES: readonly string[] = OPTION_NAMES.filter((name) => OPTION_KINDS[name] !== 'call');
+export const SESSION_OPTION_NAMES: readonly string[] = [...OPTION_NAMES.filter((name) => OPTION_KINDS[name] !== 'call'), 'cache'];
 /** The option names `session.send()` accepts. */
 export const SEND_OPTION_NAMES: readonly string[] = [
   'timeout', 'signal', 'allowRedirects', 'maxRedirects', 'proxies', 'verify', 'cert', 'stream', 'retries',
-  'credentials', 'sensitiveHeaders', 'trustEnv', 'onDownloadProgress', 'onUploadProgress',
+  'credentials', 'sensitiveHeaders', 'trustEnv', 'onDownloadProgress', 'onUploadProgress', 'cache',
 ];
+
+const CACHE_MODES: readonly string[] = ['default', 'no-store', 'reload', 'no-cache', 'force-cache', 'only-if-cached'];
+
+function checkCacheMode(mode: CacheMode | null | undefined): CacheMode | undefined {
+  if (mode == null) return undefined;
+  if (!CACHE_MODES.includes(mode)) throw new TypeError(`errand: cache must be one of ${CACHE_MODES.join(', ')} for a call, not ${JSON.stringify(String(mode)).slice(0, 40)}`);
+  return mode;
+}
 
 /** Applies header input onto `target`: later values replace, `null`/`undefined` deletes. Validates names and values. */
 export function applyHeaders(target: Headers, input: HeadersInput | null | undefined): Headers {
@@ -280,5 +304,6 @@ export function mergeOptions(session: Omit<SessionOptions, 'cookies'> & { header
     trustEnv: pick('trustEnv') ?? true,
     onDownloadProgress: pick('onDownloadProgress') ?? undefined,
     onUploadProgress: pick('onUploadProgress') ?? undefined,
+    cache: checkCacheMode(call.cache),
   };
 }

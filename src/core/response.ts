@@ -2,6 +2,7 @@ import { joinChunks } from './bytes.ts';
 import { decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
 import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
 import { parseLinks, type Link } from './links.ts';
+import type { CacheStatus } from './cache/hook.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { InferOutput, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
@@ -62,6 +63,8 @@ export class Response {
   next: PreparedRequest | undefined;
   /** How many times the request was sent again by the retry policy. */
   retries = 0;
+  /** With a Session `cache`: `hit`, `stale` or `revalidated` (from the cache), `miss` or `bypass`; else undefined. */
+  cacheStatus: CacheStatus | undefined;
   // Private fields: never enumerated, so no log or serializer walks into the request's credentials.
   #raw: FetchResponse | undefined;
   #parts: ResponseParts | undefined;
