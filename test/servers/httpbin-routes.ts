@@ -17,6 +17,7 @@ import {
   type Ctx,
   type Route,
 } from './httpbin-util.ts';
+import { cacheRoutes } from './httpbin-routes-cache.ts';
 import { dataRoutes } from './httpbin-routes-data.ts';
 
 const GET = ['GET'];
@@ -191,4 +192,5 @@ export const routes: Route[] = [
     ctx.req.socket.destroy();
   }),
   ...dataRoutes,
+  ...cacheRoutes,
 ];
