@@ -6,7 +6,7 @@ import { Response, type BodySource } from '../response.ts';
 
 /** A Response over bytes the cache holds; each caller gets its own copy, so no caller can change another's. */
 export function bytesResponse(status: number, statusText: string, headers: Headers, body: Uint8Array | null, request: PreparedRequest, elapsed: number): Response {
-  const bytes = body && body.slice();
+  const bytes = body && copy(body);
   const source: BodySource | null = bytes && {
     stream: () => new ReadableStream<Uint8Array>({ start(controller) { if (bytes.byteLength) controller.enqueue(bytes); controller.close(); } }),
     all: async () => bytes,
@@ -27,7 +27,7 @@ export function tappedResponse(original: Response, limit: number, onBody: (body:
     if (called) return;
     called = true;
     if (body && body.byteLength > limit) onBody(undefined, true);
-    else onBody(body && body.slice(), tooBig);
+    else onBody(body && copy(body), tooBig);
   };
   const source: BodySource = {
     async all() {
@@ -83,4 +83,9 @@ function tapStream(original: Response, limit: number, finish: (body: Uint8Array 
       void iterator.return?.(undefined);
     },
   });
+}
+
+// A copy in a buffer of its own: a Node Buffer's slice() is a view of the same memory.
+function copy(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }

@@ -47,6 +47,8 @@ export interface CacheExchange {
 /** What ./http-cache.ts implements. */
 export interface CacheEngine {
   send(exchange: CacheExchange): Promise<Response | unknown>;
+  /** Resolves once every store write begun so far has ended. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -68,10 +70,11 @@ export class SessionCache {
     return this.#engine.then((engine) => engine.send(exchange));
   }
 
-  /** Ends the background refreshes and waits for them. */
+  /** Ends the background refreshes and waits for them, and for the store writes under way. */
   async close(): Promise<void> {
     this.#closing.abort(new DOMException('The session was closed', 'AbortError'));
     await Promise.all(this.#background);
+    await (await this.#engine?.catch(() => undefined))?.settled();
   }
 
   // A background task: never started after close(), never rejects, forgotten once done.

@@ -30,6 +30,8 @@ export class HttpCache implements CacheEngine {
   readonly #background: Background;
   readonly #flights = new Flights();
   readonly #refreshing = new Set<string>();
+  // The last write of each key: writes of one key run one after another, so no variant is lost.
+  readonly #writes = new Map<string, Promise<boolean>>();
 
   constructor(settings: CacheSettings, background: Background) {
     this.#settings = settings;
@@ -200,8 +202,19 @@ export class HttpCache implements CacheEngine {
     return undefined;
   }
 
+  async settled(): Promise<void> {
+    await Promise.all(this.#writes.values());
+  }
+
   /** Stores `entry` in place of the stored variant it replaces; false when the store failed. */
-  async #put(key: string, req: PolicyRequest, entry: CacheEntry): Promise<boolean> {
+  #put(key: string, req: PolicyRequest, entry: CacheEntry): Promise<boolean> {
+    const write = (this.#writes.get(key) ?? Promise.resolve(true)).then(() => this.#write(key, req, entry));
+    this.#writes.set(key, write);
+    void write.then(() => { if (this.#writes.get(key) === write) this.#writes.delete(key); });
+    return write;
+  }
+
+  async #write(key: string, req: PolicyRequest, entry: CacheEntry): Promise<boolean> {
     try {
       const current = await this.#store.get(key);
       const others = Array.isArray(current) ? current.filter((old) => isEntry(old) && !varyMatches(old.policy, req)) : [];

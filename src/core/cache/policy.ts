@@ -85,7 +85,7 @@ export function readableHeaders(headers: Headers): Record<string, string> {
   const plain: Record<string, string> = {};
   for (const [name, value] of headers) plain[name] = name in plain && name === 'set-cookie' ? `${plain[name]}\n${value}` : value;
   const cc = plain['cache-control'];
-  if (cc) plain['cache-control'] = cc.replace(/(^|,)\s*([^=,]+)/g, (_, comma: string, directive: string) => `${comma}${directive.toLowerCase()}`);
+  if (cc) plain['cache-control'] = cc.replace(/(^|,)(\s*)([^=,]+)/g, (_, comma: string, space: string, directive: string) => `${comma}${space}${directive.toLowerCase()}`);
   if ('age' in plain) {
     const first = plain['age']!.split(',')[0]!.trim();
     if (/^\d+$/.test(first)) plain['age'] = first;
