@@ -11,8 +11,10 @@ interface Seen { count: number; conditional: number }
 export function cacheSuite(errand: Errand, env: SuiteEnv): void {
   const { base } = env;
   const stores: [string, () => unknown][] = [['MemoryCacheStore', () => new errand.MemoryCacheStore()]];
-  if (typeof caches !== 'undefined') {
-    stores.push(['WebCacheStore (CacheStorage)', () => new errand.WebCacheStore(caches.open(`errand-test-${Math.random()}`))]);
+  const storage = typeof caches !== 'undefined' ? caches : env.cacheStorage;
+  if (storage) {
+    const which = typeof caches !== 'undefined' ? 'the platform CacheStorage' : "undici's CacheStorage";
+    stores.push([`WebCacheStore (${which})`, () => new errand.WebCacheStore(storage.open(`errand-test-${Math.random()}`))]);
   }
   const labUrl = (key: string, query: Record<string, string>) => `${base}/cache-lab/${key}?${new URLSearchParams(query)}`;
   const seen = async (key: string): Promise<Seen> => (await errand.get(`${base}/cache-lab/${key}/count`)).json<Seen>();
