@@ -20,6 +20,24 @@ export function cacheSuite(errand: Errand, env: SuiteEnv): void {
   const seen = async (key: string): Promise<Seen> => (await errand.get(`${base}/cache-lab/${key}/count`)).json<Seen>();
   const newKey = () => `k${Math.random().toString(36).slice(2)}`;
 
+  // Every runner has a Cache API: the browser's own, undici's in node and the edge VM (env.cacheStorage).
+  describe(`WebCacheStore over a platform Cache (${env.runtime})`, () => {
+    it("keeps a URL's variants in one platform entry, and ignores an entry that is not its own", async () => {
+      const cache = await storage!.open(`errand-test-${Math.random()}`);
+      const store = new errand.WebCacheStore(cache);
+      const entries = [
+        { policy: { v: 1, lang: 'en' }, status: 200, statusText: 'OK', body: new TextEncoder().encode('hello') },
+        { policy: { v: 1, lang: 'fr' }, status: 404, statusText: 'Not Found', body: new Uint8Array(0) },
+      ];
+      await store.set(`${base}/variants`, entries);
+      expect(await store.get(`${base}/variants`)).toEqual(entries);
+      await store.delete(`${base}/variants`);
+      expect(await store.get(`${base}/variants`)).toBeUndefined();
+      await cache.put(`${base}/foreign`, new Response('not errand\'s'));
+      expect(await store.get(`${base}/foreign`)).toBeUndefined();
+    });
+  });
+
   for (const [name, makeStore] of stores) {
     describe(`HTTP cache with ${name} (${env.runtime})`, () => {
       const session = () => new errand.Session({ cache: { store: makeStore() as never } });
