@@ -61,7 +61,37 @@ async function lab(ctx: Ctx): Promise<void> {
   sendJson(ctx, { key, n: state.count, method: ctx.method, lang: req.headers['accept-language'] ?? null }, status);
 }
 
+// httpbin's own caching routes (/cache, /cache/:n, /etag/:etag), as httpbin.org answers them.
+function httpbinCache(ctx: Ctx): void {
+  const { req, res } = ctx;
+  if (req.headers['if-modified-since'] !== undefined || req.headers['if-none-match'] !== undefined) {
+    res.writeHead(304);
+    return void res.end();
+  }
+  res.setHeader('Last-Modified', new Date().toUTCString());
+  res.setHeader('ETag', `"${Math.random().toString(16).slice(2)}"`);
+  sendJson(ctx, { url: ctx.url.href, headers: Object.fromEntries(Object.entries(req.headers)) });
+}
+
 export const cacheRoutes: Route[] = [
+  route('/cache', ['GET'], httpbinCache),
+  route('/cache/:n', ['GET'], (ctx) => {
+    ctx.res.setHeader('Cache-Control', `public, max-age=${Number(ctx.params.n) || 0}`);
+    sendJson(ctx, { url: ctx.url.href, time: Date.now() });
+  }),
+  route('/etag/:etag', ['GET'], (ctx) => {
+    const { req, res } = ctx;
+    const etag = `"${ctx.params.etag}"`;
+    res.setHeader('ETag', etag);
+    const inm = req.headers['if-none-match'];
+    if (inm && (inm === '*' || inm.split(',').map((t) => t.trim()).includes(etag))) {
+      res.writeHead(304);
+      return void res.end();
+    }
+    const im = req.headers['if-match'];
+    if (im && im !== '*' && !im.split(',').map((t) => t.trim()).includes(etag)) return send(ctx, 412, '', undefined);
+    sendJson(ctx, { url: ctx.url.href, time: Date.now() });
+  }),
   route('/cache-lab/:key/count', ['GET'], (ctx) => {
     ctx.res.setHeader('Cache-Control', 'no-store');
     sendJson(ctx, countOf(ctx.params.key!));
