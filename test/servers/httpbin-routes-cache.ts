@@ -6,7 +6,7 @@
 //   ?h.Cache-Control=max-age%3D60&h.ETag=%22v1%22   response headers (any name, repeatable)
 //   ?status=500                                     the status of a full response (default 200)
 //   ?failAfter=1&fail=503|close                     after that many requests: a 503, or a dropped connection
-//   ?size=20000                                     a body of that many bytes instead of the JSON one
+//   ?size=20000&chunked=1                           a body of that many bytes instead of the JSON one (chunked: no Content-Length)
 //   ?delay=300&delayAfter=1                         wait that many ms first (for the requests after that many)
 //   ?etag304=%22v2%22                               the ETag a 304 carries (default: the response's)
 import type { Ctx, Route } from './httpbin-util.ts';
@@ -57,6 +57,11 @@ async function lab(ctx: Ctx): Promise<void> {
   }
   const status = Number(query.get('status') ?? 200);
   const size = query.get('size');
+  if (size && query.get('chunked')) {
+    // No Content-Length: the client learns the size only by reading to the end.
+    res.writeHead(status, { 'Content-Type': 'application/octet-stream' });
+    return void res.end(Buffer.alloc(Number(size), 'x'));
+  }
   if (size) return send(ctx, status, Buffer.alloc(Number(size), 'x'), 'application/octet-stream');
   sendJson(ctx, { key, n: state.count, method: ctx.method, lang: req.headers['accept-language'] ?? null }, status);
 }

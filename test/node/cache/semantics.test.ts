@@ -52,7 +52,8 @@ describe('cache: per hop', () => {
     const url = lab(key, { status: '401', 'h.WWW-Authenticate': 'Digest realm="r", nonce="n", qop="auth"', ...FRESH });
     await s.get(url);
     const hit = await s.get(url, { auth: new HTTPDigestAuth('user', 'pass') });
-    expect([hit.statusCode, hit.cacheStatus]).toEqual([401, 'hit']);
+    expect([hit.statusCode, hit.cacheStatus, hit.history.length]).toEqual([401, 'hit', 0]);
+    expect(hit.request.headers.has('authorization')).toBe(false);
     expect((await seen(key)).count).toBe(1);
   });
 });
@@ -196,6 +197,9 @@ describe('cache: bodies', () => {
     const url = lab(newKey(), { ...FRESH, size: '2000' });
     expect((await s.get(url)).cacheStatus).toBe('bypass');
     expect((await s.get(url)).cacheStatus).toBe('bypass');
+    const chunked = lab(newKey(), { ...FRESH, size: '2000', chunked: '1' });
+    expect((await s.get(chunked)).cacheStatus).toBe('bypass'); // known too big only once read
+    expect((await s.get(chunked)).cacheStatus).toBe('bypass');
     const small = lab(newKey(), { ...FRESH, size: '500' });
     await s.get(small);
     expect((await s.get(small)).cacheStatus).toBe('hit');
