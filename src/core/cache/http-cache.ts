@@ -208,10 +208,27 @@ export class HttpCache implements CacheEngine {
 
   /** Stores `entry` in place of the stored variant it replaces; false when the store failed. */
   #put(key: string, req: PolicyRequest, entry: CacheEntry): Promise<boolean> {
-    const write = (this.#writes.get(key) ?? Promise.resolve(true)).then(() => this.#write(key, req, entry));
-    this.#writes.set(key, write);
-    void write.then(() => { if (this.#writes.get(key) === write) this.#writes.delete(key); });
-    return write;
+    return this.#inTurn(key, () => this.#write(key, req, entry));
+  }
+
+  /** Removes what is stored for `key`, after the writes already under way (else one would bring it back). */
+  #remove(key: string): Promise<boolean> {
+    return this.#inTurn(key, async () => {
+      try {
+        await this.#store.delete(key);
+        return true;
+      } catch {
+        return false; // see #lookup
+      }
+    });
+  }
+
+  // Writes and deletes of one key run one after another, in the order they were asked for.
+  #inTurn(key: string, change: () => Promise<boolean>): Promise<boolean> {
+    const turn = (this.#writes.get(key) ?? Promise.resolve(true)).then(change);
+    this.#writes.set(key, turn);
+    void turn.then(() => { if (this.#writes.get(key) === turn) this.#writes.delete(key); });
+    return turn;
   }
 
   async #write(key: string, req: PolicyRequest, entry: CacheEntry): Promise<boolean> {
@@ -239,7 +256,7 @@ export class HttpCache implements CacheEngine {
           if (url.origin === origin) targets.add(cacheKey(url.href));
         } catch { /* an unusable header invalidates nothing */ }
       }
-      await Promise.all([...targets].map(async (target) => { try { await this.#store.delete(target); } catch { /* see #lookup */ } }));
+      await Promise.all([...targets].map((target) => this.#remove(target)));
     }
     return mark(outcome, 'bypass');
   }

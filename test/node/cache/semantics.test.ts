@@ -249,6 +249,23 @@ describe('cache: modes and invalidation', () => {
     expect((await s.get(cross)).cacheStatus).toBe('hit');
   });
 
+  it('an invalidation waits for a write still under way (a slow store), so the entry does not come back', async () => {
+    const memory = new MemoryCacheStore();
+    let release!: () => void;
+    const gate = new Promise<void>((done) => { release = done; });
+    const slow = { get: (key: string) => memory.get(key), delete: (key: string) => memory.delete(key), set: async (key: string, entries: never[]) => { await gate; memory.set(key, entries); } };
+    const s = new Session({ cache: { store: slow } });
+    const key = newKey();
+    const url = lab(key, FRESH);
+    await s.get(url); // its write waits at the gate
+    const post = s.post(url);
+    await vi.waitFor(async () => expect((await seen(key)).count).toBe(2));
+    await new Promise((done) => setTimeout(done, 100)); // time for an invalidation that would not wait
+    release();
+    await post;
+    expect((await s.get(url)).cacheStatus).toBe('miss');
+  });
+
   it('an unsuccessful one invalidates nothing', async () => {
     const s = new Session({ cache: true, retries: 0 });
     const url = lab(newKey(), { ...FRESH, failAfter: '1', fail: '503' });
