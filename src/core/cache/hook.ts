@@ -4,7 +4,7 @@
 import { checkOptionNames } from '../options.ts';
 import type { PreparedRequest } from '../prepared-request.ts';
 import type { Response } from '../response.ts';
-import { checkStore, type CacheStore } from './store.ts';
+import type { CacheStore } from './store.ts';
 
 /** Per call: fetch's `RequestCache` names. */
 export type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached';
@@ -105,4 +105,11 @@ export function createSessionCache(option: boolean | CacheOptions | null | undef
     maxEntrySize,
     heuristic: given.heuristic ?? true,
   });
+}
+
+/** Refuses something that is not a store, naming what is missing. */
+function checkStore(store: unknown): CacheStore {
+  const missing = ['get', 'set', 'delete'].filter((name) => typeof (store as Record<string, unknown> | null)?.[name] !== 'function');
+  if (missing.length) throw new TypeError(`errand: cache.store must have get, set and delete methods; it lacks ${missing.join(', ')}`);
+  return store as CacheStore;
 }

@@ -37,10 +37,3 @@ export function entriesSize(entries: readonly CacheEntry[]): number {
   for (const entry of entries) size += entry.body.byteLength + JSON.stringify(entry.policy).length + entry.statusText.length + 16;
   return size;
 }
-
-/** Refuses something that is not a store, naming what is missing. */
-export function checkStore(store: unknown): CacheStore {
-  const missing = ['get', 'set', 'delete'].filter((name) => typeof (store as Record<string, unknown> | null)?.[name] !== 'function');
-  if (missing.length) throw new TypeError(`errand: cache.store must have get, set and delete methods; it lacks ${missing.join(', ')}`);
-  return store as CacheStore;
-}
