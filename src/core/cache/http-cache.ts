@@ -70,12 +70,12 @@ export class HttpCache implements CacheEngine {
     if (x.mode === 'no-cache') return this.#revalidate(x, key, req, found);
     // RFC 9111 §5.2.2.2: must-revalidate forbids serving the response once stale; while fresh it is served
     // as any other (http-cache-semantics 4.3 always revalidates it, so the directive is set aside here).
-    const judged = !policy.stale() && responseDirective(policy, 'must-revalidate') ? withoutDirective(policy, 'must-revalidate') : policy;
+    const judged = !policy.stale() && responseDirective(found.entry.policy, 'must-revalidate') ? withoutDirective(policy, 'must-revalidate') : policy;
     const verdict = judged.evaluateRequest(alignedRequest(found.entry.policy, req));
-    if (verdict.response && !verdict.revalidation) return this.#serve(x, found, judged, judged.stale() ? 'stale' : 'hit', started);
+    if (verdict.response && !verdict.revalidation) return this.#serve(x, found, judged, judged.stale() ? 'stale' : 'hit', started, verdict.response.headers);
     if (verdict.response) {
       this.#refresh(x, key);
-      return this.#serve(x, found, judged, 'stale', started);
+      return this.#serve(x, found, judged, 'stale', started, verdict.response.headers);
     }
     if (onlyIfCached(x)) return gatewayTimeout(x.request);
     return this.#revalidate(x, key, req, found);
@@ -95,7 +95,7 @@ export class HttpCache implements CacheEngine {
     const outcome = await x.network(conditional);
     if (!(outcome instanceof Response) || outcome.statusCode >= 500) {
       // RFC 5861 §4 stale-if-error, unless the response must be revalidated (RFC 9111 §4.2.4).
-      if (!responseDirective(policy, 'must-revalidate') && allowsStaleIfError(policy, req, outcome)) {
+      if (!responseDirective(found.entry.policy, 'must-revalidate') && allowsStaleIfError(policy, req, outcome)) {
         if (outcome instanceof Response) await outcome.close();
         land?.(true);
         return this.#serve(x, found, policy, 'stale', started);
@@ -177,9 +177,9 @@ export class HttpCache implements CacheEngine {
     return length > this.#settings.maxEntrySize ? 'too-big' : policy;
   }
 
-  #serve(x: CacheExchange, found: Found, policy: Policy, status: CacheStatus, started: number): Response {
+  #serve(x: CacheExchange, found: Found, policy: Policy, status: CacheStatus, started: number, fields: Record<string, unknown> = policy.responseHeaders()): Response {
     const body = x.request.method === 'HEAD' || found.entry.status === 204 || found.entry.status === 304 ? null : found.entry.body;
-    const served = bytesResponse(found.entry.status, found.entry.statusText, servedHeaders(policy), body, x.request, Date.now() - started);
+    const served = bytesResponse(found.entry.status, found.entry.statusText, servedHeaders(fields, found.entry.policy), body, x.request, Date.now() - started);
     // A stored response's Set-Cookie is shown, never put in the cookie jar again.
     served.cookies = {};
     return mark(served, status);

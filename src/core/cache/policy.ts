@@ -164,18 +164,18 @@ export function storedPolicy(policy: Policy): Record<string, unknown> {
 }
 
 /**
- * The headers of a stored response as served now: the library's (hop-by-hop fields gone, Age now), with
- * the stored Date kept (RFC 9111 §4: a cache does not change it) and Set-Cookie lines apart again.
+ * The headers of a stored response as served now: the library's (`fields`: responseHeaders(), hop-by-hop
+ * fields gone, Age now), with the stored Date kept (RFC 9111 §4: a cache does not change it) and
+ * Set-Cookie lines apart again. `stored`: the entry's stored policy.
  */
-export function servedHeaders(policy: Policy): Headers {
-  const fields = policy.responseHeaders() as Record<string, string | undefined>;
-  const stored = (policy.toObject() as unknown as PolicyObject).resh ?? {};
+export function servedHeaders(fields: Record<string, unknown>, stored: Record<string, unknown>): Headers {
+  const date = (stored as PolicyObject).resh?.['date'];
   const headers = new Headers();
   for (const [name, value] of Object.entries(fields)) {
     if (typeof value !== 'string') continue;
     if (name === 'set-cookie') for (const line of value.split('\n')) headers.append(name, line);
-    else if (name === 'date') { if (stored['date']) headers.set(name, stored['date']); }
-    else headers.set(name, value);
+    else if (name !== 'date') headers.set(name, value);
+    else if (date) headers.set(name, date);
   }
   return headers;
 }
@@ -204,11 +204,11 @@ function normalizeField(value: string | string[] | undefined): string | undefine
 }
 
 /**
- * The response's Cache-Control directive `name`, from a policy the library built. Read to apply
- * RFC 9111 rules the library leaves to its caller (must-revalidate while fresh, see http-cache.ts).
+ * The response's Cache-Control directive `name`, from a stored policy. Read to apply RFC 9111 rules the
+ * library leaves to its caller (must-revalidate while fresh, see http-cache.ts).
  */
-export function responseDirective(policy: Policy, name: string): unknown {
-  return (policy.toObject() as unknown as PolicyObject).rescc?.[name];
+export function responseDirective(stored: Record<string, unknown>, name: string): unknown {
+  return (stored as PolicyObject).rescc?.[name];
 }
 
 /** The same policy without one response directive (see http-cache.ts for why). */
