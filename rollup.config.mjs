@@ -18,7 +18,9 @@ const entries = {
 
 // Platform modules stay imports in every output; the package.json `exports`
 // conditions decide which build (and so which of these imports) a consumer gets.
-const externalPackages = /^(?:undici|tough-cookie|cross-fetch)(?:\/|$)/;
+// http-cache-semantics (the cache's policy, CommonJS) stays a dependency: every bundler and runtime loads
+// it as it is, its licence notice stays with it, and it is shared with other packages that use it.
+const externalPackages = /^(?:undici|tough-cookie|cross-fetch|http-cache-semantics|cacache)(?:\/|$)/;
 const external = (id) => id.startsWith('node:') || externalPackages.test(id);
 
 // Sources may import siblings as `./x.ts`, `./x.js` or `./x`; map `.js` to the

@@ -3,7 +3,7 @@
 //   node bench/run.mjs                 full run: 5 interleaved rounds (~10 min on 2 cores)
 //   node bench/run.mjs --rounds 3      another number of rounds
 //   node bench/run.mjs --quick         a short run (~3 min): 2 rounds, half the requests, 256 MiB transfers
-//   node bench/run.mjs --only seq,get  some parts only (seq, get, post, download, upload, import, size)
+//   node bench/run.mjs --only seq,get  some parts only (seq, get, post, download, upload, import, size, cache)
 //   node bench/run.mjs --clients ky,fetch
 //   node bench/run.mjs --no-pin        don't pin the server to CPU 1 and the clients to CPU 0 (taskset)
 //
@@ -181,6 +181,12 @@ try {
 if (wanted('size') && existsSync(resolve(root, 'scripts/size.mjs'))) {
   const out = spawnSync(process.execPath, [resolve(root, 'scripts/size.mjs')], { cwd: root, encoding: 'utf8' });
   run.size = out.status === 0 ? out.stdout.trim() : `size.mjs failed: ${(out.stderr || out.stdout).trim().slice(0, 300)}`;
+}
+if (wanted('cache')) {
+  // The HTTP cache's figures (bench/cache.mjs, in a process of its own): printed, and kept in results/cache-node<major>.json.
+  const out = spawnSync(process.execPath, [resolve(benchDir, 'cache.mjs'), ...(quick ? ['--quick'] : [])], { cwd: root, encoding: 'utf8' });
+  run.cache = out.status === 0 ? out.stdout.trim() : `cache.mjs failed: ${(out.stderr || out.stdout).trim().slice(0, 300)}`;
+  process.stdout.write(`${run.cache}\n\n`);
 }
 run.seconds = (performance.now() - started) / 1000;
 

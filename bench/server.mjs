@@ -7,11 +7,17 @@
 //   POST /echo-size    reads the body, answers {"size": <bytes read>}
 //   GET  /bytes/:n     n bytes, written from one fixed buffer with back-pressure
 //   PUT  /sink         reads and counts the body (never buffers it), answers {"size": <bytes>}
+//   GET  /cached/...   a 10 KiB JSON body with Cache-Control: max-age=3600 (`?slow`: after 100 ms);
+//                      `stats` also counts these requests (`cached`)
 import { createServer } from 'node:http';
 
 const SMALL = Buffer.from(JSON.stringify({ ok: true, id: 42, name: 'errand', tags: ['a', 'b'] }));
 const SMALL_HEADERS = { 'content-type': 'application/json', 'content-length': String(SMALL.length) };
 const CHUNK = Buffer.alloc(256 * 1024, 0x61);
+const ITEMS = Array.from({ length: 130 }, (_, i) => ({ id: i, name: `item-${i}`, tags: ['cached', 'json'], price: i * 1.25 }));
+const CACHED = Buffer.from(JSON.stringify({ items: ITEMS }).padEnd(10 * 1024, ' '));
+const CACHED_HEADERS = { 'content-type': 'application/json', 'content-length': String(CACHED.length), 'cache-control': 'max-age=3600' };
+let cached = 0;
 
 function json(res, value) {
   const body = Buffer.from(JSON.stringify(value));
@@ -51,6 +57,11 @@ const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout
     countBody(req, res);
   } else if (method === 'PUT' && url === '/sink') {
     countBody(req, res);
+  } else if (method === 'GET' && url.startsWith('/cached/')) {
+    cached++;
+    const answer = () => { res.writeHead(200, CACHED_HEADERS); res.end(CACHED); };
+    if (url.endsWith('?slow')) setTimeout(answer, 100);
+    else answer();
   } else if (method === 'GET' && url.startsWith('/bytes/')) {
     const n = Number(url.slice('/bytes/'.length));
     if (!Number.isSafeInteger(n) || n < 0) { res.writeHead(400).end(); return; }
@@ -87,6 +98,6 @@ process.stdin.on('data', (data) => {
   while ((newline = input.indexOf('\n')) >= 0) {
     const line = input.slice(0, newline).trim();
     input = input.slice(newline + 1);
-    if (line === 'stats') process.stdout.write(`STATS ${JSON.stringify({ accepted, open })}\n`);
+    if (line === 'stats') process.stdout.write(`STATS ${JSON.stringify({ accepted, open, cached })}\n`);
   }
 });

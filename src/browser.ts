@@ -19,6 +19,8 @@ function createBrowserRuntime(): Runtime {
     // Chromium's redirect: 'manual' gives an opaque response (no status, no Location): let it follow.
     // User-Agent is left out: it is not CORS-safelisted and would force a preflight.
     followsRedirects: true,
+    // The browser's HTTP cache: it gets the call's `cache` mode, and is skipped (no-store) under errand's own.
+    httpCache: true,
     defaultHeaders: () => ({ Accept: '*/*' }),
     createCookieJar: () => new BrowserCookies(),
     createAdapter: () => new FetchAdapter({ runtime: 'browser', streamingUploads: false, cookieHeader: false }),

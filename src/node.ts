@@ -15,6 +15,8 @@ export * from './core/index.ts';
 export { CookieJar } from './runtime/node-cookie-jar.ts';
 export type { CookieAttributes, CookieScope } from './runtime/cookie-jar.ts';
 export { UndiciAdapter } from './runtime/node-transport.ts';
+export { DiskCacheStore } from './runtime/node-disk-cache-store.ts';
+export type { DiskCacheStoreOptions } from './runtime/node-disk-cache-store.ts';
 export type { UndiciAdapterOptions } from './runtime/node-transport.ts';
 
 /** Which build answered: 'node'. */

@@ -286,6 +286,24 @@ export const PARITY: Row[] = [
     },
   },
   {
+    feature: 'HTTP cache (`cache`): freshness, revalidation, `Vary`, invalidation, `only-if-cached`',
+    cells: {
+      ...both(works('test/shared/cache.ts::freshness: a fresh response is served from the cache, the server sees one request')),
+      browser: note("errand's cache sits above the browser's HTTP cache and skips it (fetch `cache: 'no-store'`); without errand's cache, a call's `cache` mode goes to the browser's", "test/browser/cache-stacking.test.ts::under errand's cache the browser's HTTP cache is skipped"),
+      workerd: works('test/workerd/cache.test.ts::freshness, revalidation, Vary, invalidation and only-if-cached with the %s store'),
+    },
+  },
+  {
+    feature: '`WebCacheStore` over the platform Cache API',
+    cells: {
+      ...both(note("no `caches` global here: give it any Cache API object (tested over undici's CacheStorage)", "test/shared/cache.ts::keeps a URL's variants in one platform entry")),
+      browser: note('CacheStorage (`caches.open(name)`)', "test/shared/cache.ts::keeps a URL's variants in one platform entry"),
+      workerd: note('`caches.default` or `caches.open(name)`', 'test/workerd/cache.test.ts::freshness, revalidation, Vary, invalidation and only-if-cached with the %s store'),
+      bun: note('Bun has no Cache API of its own (no `caches`): give `WebCacheStore` a Cache object of yours, or use `MemoryCacheStore`', 'test/shared/cache.ts::freshness: a fresh response is served from the cache, the server sees one request'),
+      deno: note('`caches.open(name)`', "test/shared/cache.ts::keeps a URL's variants in one platform entry"),
+    },
+  },
+  {
     feature: 'msw interception',
     cells: {
       node: note('`setupServer`', 'examples/testing-with-msw/api.test.ts::plain errand calls are intercepted too'),

@@ -16,6 +16,8 @@ export interface AdapterSendOptions {
   credentials: CredentialsMode | undefined;
   onUploadProgress: ProgressCallback | undefined;
   onDownloadProgress: ProgressCallback | undefined;
+  /** fetch's `cache` mode, for a platform with an HTTP cache of its own (`Runtime.httpCache`); else undefined. */
+  cache?: RequestCache | undefined;
 }
 
 /** Sends one PreparedRequest and returns its Response (headers received; the body unread). */
@@ -60,6 +62,8 @@ export interface Runtime {
   readonly name: string;
   /** True where the platform follows redirects itself (the browser); errand then keeps no history. */
   readonly followsRedirects: boolean;
+  /** True where the platform's fetch has an HTTP cache of its own (the browser): it gets the call's `cache` mode. */
+  readonly httpCache?: boolean;
   /** Headers every new Session starts with (requests' default_headers). */
   defaultHeaders(): Record<string, string>;
   /** The adapter mounted for http:// and https:// in a new Session. */

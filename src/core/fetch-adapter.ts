@@ -41,6 +41,7 @@ export class FetchAdapter implements Adapter {
     if (typeof fetch !== 'function') throw new UnsupportedError(`There is no fetch in this runtime (${this.runtime})`, { request });
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, redirect: options.redirect, signal: options.signal ?? null };
     if (options.credentials) init.credentials = options.credentials;
+    if (options.cache) init.cache = options.cache;
     const body = bodyForWire(request.body);
     const progress = options.onUploadProgress && body !== null ? uploadProgress(body, options.onUploadProgress) : undefined;
     if (body !== null) {

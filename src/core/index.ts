@@ -3,6 +3,12 @@ export { AuthBase, BearerAuth, HTTPBasicAuth, HTTPProxyAuth } from './auth.ts';
 export type { AuthFunction, AuthOption } from './auth.ts';
 export { HTTPDigestAuth } from './digest.ts';
 export type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapter.ts';
+export type { CacheMode, CacheOptions, CacheStatus } from './cache/hook.ts';
+export { MemoryCacheStore } from './cache/memory-store.ts';
+export type { MemoryCacheStoreOptions } from './cache/memory-store.ts';
+export type { CacheEntry, CacheStore } from './cache/store.ts';
+export { WebCacheStore } from './cache/web-store.ts';
+export type { WebCache } from './cache/web-store.ts';
 export { FetchAdapter } from './fetch-adapter.ts';
 export type { FetchAdapterOptions } from './fetch-adapter.ts';
 export {

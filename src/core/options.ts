@@ -1,4 +1,5 @@
 import type { AuthOption } from './auth.ts';
+import type { CacheMode, CacheOptions } from './cache/hook.ts';
 import type { Hooks, HooksOption } from './hooks.ts';
 import type { FormValue, ParamsInput } from './encode.ts';
 import type { FilesInput } from './multipart.ts';
@@ -78,6 +79,12 @@ export interface RequestOptions {
   onDownloadProgress?: ProgressCallback | null | undefined;
   /** Called as request bytes leave, where the runtime allows. */
   onUploadProgress?: ProgressCallback | null | undefined;
+  /**
+   * How this call uses the Session's cache: fetch's `RequestCache` names. Without a Session cache, the
+   * browser's own HTTP cache gets it; elsewhere `only-if-cached` answers 504 and the others change nothing.
+   * @example await s.get(url, { cache: 'no-cache' }) // revalidate what is stored
+   */
+  cache?: CacheMode | null | undefined;
 }
 
 /** Options that belong to one call (a body, an abort signal): a Session refuses them as defaults. */
@@ -85,10 +92,18 @@ type CallOnlyName = 'data' | 'json' | 'files' | 'signal';
 /** Options that act after the request is prepared: what `session.send(prepared, options)` accepts. */
 type SendName =
   | 'timeout' | 'signal' | 'allowRedirects' | 'maxRedirects' | 'proxies' | 'verify' | 'cert' | 'stream' | 'retries'
-  | 'credentials' | 'sensitiveHeaders' | 'trustEnv' | 'onDownloadProgress' | 'onUploadProgress';
+  | 'credentials' | 'sensitiveHeaders' | 'trustEnv' | 'onDownloadProgress' | 'onUploadProgress' | 'cache';
+/** Options a Session holds in an object of its own (the cookie jar, the cache), not as a default for calls. */
+type HeldName = 'cookies' | 'cache';
 
 /** Options a Session keeps as defaults. */
-export type SessionOptions = Omit<RequestOptions, CallOnlyName>;
+export type SessionOptions = Omit<RequestOptions, CallOnlyName | 'cache'> & {
+  /**
+   * An HTTP cache (RFC 9111) for the Session: `true` (private, in memory) or `{ store, shared, maxEntrySize, heuristic }`.
+   * @example new Session({ cache: true })
+   */
+  cache?: boolean | CacheOptions | null | undefined;
+};
 
 /** Options of `session.send(prepared, options)`: the ones that act after preparation. */
 export type SendOptions = Pick<RequestOptions, SendName>;
@@ -123,6 +138,7 @@ export interface MergedOptions {
   trustEnv: boolean;
   onDownloadProgress: ProgressCallback | undefined;
   onUploadProgress: ProgressCallback | undefined;
+  cache: CacheMode | undefined;
 }
 
 /** Throws a TypeError naming an unknown option and the closest valid one (`header` → `headers`). */
@@ -225,19 +241,20 @@ function checkMs(name: string, ms: unknown): number {
 type OptionName = Exclude<keyof RequestOptions, never>;
 
 /** What mergeOptions reads from a Session: its defaults, with the headers already a `Headers`. */
-export type SessionDefaults = Omit<SessionOptions, 'cookies' | 'headers'> & { headers: Headers };
+export type SessionDefaults = Omit<SessionOptions, 'cookies' | 'headers' | 'cache'> & { headers: Headers };
 type SessionValue<K extends OptionName> = K extends keyof SessionDefaults ? SessionDefaults[K] : undefined;
 
 /**
  * How one option is merged, and where it may be given: a rule marks the exceptions. `scope: 'call'`: only
- * per call (a body, a signal), a Session refuses it; `scope: 'jar'`: a Session keeps it in its cookie jar,
- * which the send loop reads per hop; otherwise a Session keeps it as a default. `send: true`: it acts after
+ * per call (a body, a signal), a Session refuses it; `scope: 'held'`: a Session keeps it in an object of its
+ * own (the cookie jar, the cache) which the send loop reads per hop, and the call's value is merged alone;
+ * otherwise a Session keeps it as a default. `send: true`: it acts after
  * the request is prepared, so `session.send()` accepts it too.
  */
 export type OptionRule<K extends OptionName> = {
   /** The Session's value (undefined unless the Session keeps it as a default) and the call's → what prepare and send read. */
   readonly merge: (session: SessionValue<K>, call: RequestOptions[K]) => MergedOptions[K];
-} & (K extends CallOnlyName ? { readonly scope: 'call' } : K extends 'cookies' ? { readonly scope: 'jar' } : { readonly scope?: never })
+} & (K extends CallOnlyName ? { readonly scope: 'call' } : K extends HeldName ? { readonly scope: 'held' } : { readonly scope?: never })
   & (K extends SendName ? { readonly send: true } : { readonly send?: never });
 
 /** The registry's type: one rule per option, each of its own option. */
@@ -262,7 +279,7 @@ const OPTION_RULES: OptionRules = {
   headers: { merge: (session, call) => applyHeaders(new Headers(session), call) },
   // Session cookies live in the jar; `null` is kept so that the call can hold back a jar cookie. Null
   // prototype: the send loop looks up names a server set (`constructor`, say).
-  cookies: { scope: 'jar', merge: (_jar, call) => Object.assign(Object.create(null) as Record<string, string | null>, Object.fromEntries(Object.entries(call ?? {}).map(([k, v]) => [k, v ?? null]))) },
+  cookies: { scope: 'held', merge: (_jar, call) => Object.assign(Object.create(null) as Record<string, string | null>, Object.fromEntries(Object.entries(call ?? {}).map(([k, v]) => [k, v ?? null]))) },
   auth: { merge: replace(orUndefined) },
   timeout: { send: true, merge: replace(normalizeTimeout) },
   signal: { scope: 'call', send: true, merge: (_session, call) => checkSignal(call ?? undefined) },
@@ -280,7 +297,17 @@ const OPTION_RULES: OptionRules = {
   trustEnv: { send: true, merge: replace((value) => value ?? true) },
   onDownloadProgress: { send: true, merge: replace(orUndefined) },
   onUploadProgress: { send: true, merge: replace(orUndefined) },
+  // The call's mode; the Session's `cache` option is the cache itself (SessionCache), not a default.
+  cache: { scope: 'held', send: true, merge: (_cache, call) => checkCacheMode(call) },
 };
+
+const CACHE_MODES: readonly string[] = ['default', 'no-store', 'reload', 'no-cache', 'force-cache', 'only-if-cached'];
+
+function checkCacheMode(mode: CacheMode | null | undefined): CacheMode | undefined {
+  if (mode == null) return undefined;
+  if (!CACHE_MODES.includes(mode)) throw new TypeError(`errand: cache must be one of ${CACHE_MODES.join(', ')} for a call, not ${JSON.stringify(String(mode)).slice(0, 40)}`);
+  return mode;
+}
 
 const OPTION_NAMES = /* @__PURE__ */ Object.keys(OPTION_RULES) as OptionName[];
 /** The option names a Session accepts. */

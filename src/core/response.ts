@@ -4,6 +4,7 @@ import { HTTPError, RequestError, SchemaValidationError, redactUrl } from './err
 import { jsonDecodeError } from './json-error.ts';
 import { LineSplitter } from './lines.ts';
 import { parseLinks, type Link } from './links.ts';
+import type { CacheStatus } from './cache/hook.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { JsonResult, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
@@ -67,6 +68,8 @@ export class Response {
   next: PreparedRequest | undefined;
   /** How many times the request was sent again by the retry policy. */
   retries = 0;
+  /** With a Session `cache`: `hit`, `stale` or `revalidated` (from the cache), `miss` or `bypass`; else undefined. */
+  cacheStatus: CacheStatus | undefined;
   // Private fields: never enumerated, so no log or serializer walks into the request's credentials.
   #raw: FetchResponse | undefined;
   #parts: ResponseParts | undefined;

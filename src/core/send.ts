@@ -1,5 +1,6 @@
 import type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapter.ts';
 import { CallBudget } from './budget.ts';
+import type { SessionCache } from './cache/hook.ts';
 import { RequestError, TimeoutError, UnsupportedError, redactUrl } from './errors.ts';
 import { runRequestHooks, runResponseHooks } from './hooks.ts';
 import type { MergedOptions } from './options.ts';
@@ -15,6 +16,8 @@ export interface SendContext {
   runtime: Runtime;
   getAdapter(url: string): Adapter;
   cookies?: CookieStore | undefined;
+  /** The Session's HTTP cache, when it has one: each hop goes through it. */
+  cache?: SessionCache | undefined;
 }
 
 /** The options the loop reads: everything but the body and URL inputs. */
@@ -33,7 +36,8 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
   if (followsItself && options.maxRedirects !== undefined) {
     throw new UnsupportedError(`maxRedirects cannot be enforced in ${context.runtime.name}: the browser follows redirects itself (up to 20)`, { request: first });
   }
-  const budget = new CallBudget(normalizeRetries(options.retries), options.maxRedirects ?? 30);
+  // A cached hop may send once more: a 304 that matches nothing stored is asked again unconditionally.
+  const budget = new CallBudget(normalizeRetries(options.retries), options.maxRedirects ?? 30, context.cache ? 1 : 0);
   const call = startCall(options, () => request);
   const history: Response[] = [];
   let request = first;
@@ -51,8 +55,10 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
       const cookieSetHere = setCookieHeader(request, jar, !stripped);
       // Hooks, auth and hand-set headers did not pass the options' check: nothing unchecked reaches the wire.
       checkHeaderLines(request.headers, { request });
-      const outcome = await sendHop(context, request, options, call.signal, followsItself, history);
-      const retryStep = nextRetry(budget.retry, request, outcome, budget.retries);
+      const outcome = await sendHop(context, request, options, call.signal, budget, history);
+      // A response from the cache is an answer: it is not retried, nor answered with credentials (Digest).
+      const cached = isFromCache(outcome);
+      const retryStep = cached ? undefined : nextRetry(budget.retry, request, outcome, budget.retries);
       if (retryStep) {
         budget.retried(retryStep.kind);
         hopRetries++;
@@ -67,7 +73,7 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
       response.retries = hopRetries;
       // requests gives each hop the hops before it (never itself).
       response.history = [...history];
-      const next = await nextStep(request, response, options, budget);
+      const next = await nextStep(request, response, options, budget, cached);
       if (!next) break;
       history.push(response);
       await response.close();
@@ -90,12 +96,40 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
   }
 }
 
-/** One hop: the adapter, the hop's Set-Cookie, the response hooks. A failure is returned, not thrown. */
+/**
+ * One hop: through the Session's cache when it has one (which may answer without the network), else the
+ * network; then the response hooks. A failure is returned, not thrown.
+ */
 async function sendHop(context: SendContext, request: PreparedRequest, options: LoopOptions, signal: AbortSignal | undefined,
-  followsItself: boolean, history: readonly Response[]): Promise<Response | unknown> {
+  budget: CallBudget, history: readonly Response[]): Promise<Response | unknown> {
+  let outcome: Response | unknown;
+  if (context.cache) {
+    let sends = 0;
+    outcome = await context.cache.send({
+      request, mode: options.cache ?? 'default', stream: options.stream, signal,
+      // The loop counted this hop's first request; any other one the cache sends is drawn here.
+      network: (sent) => {
+        if (sends++ > 0) budget.send(sent);
+        return sendNetwork(context, sent, options, signal);
+      },
+      // stale-while-revalidate: a call of its own (its own budget), revalidating, ended by session.close().
+      refresh: (sent, ended) => sendLoop(context, sent, { ...options, cache: 'no-cache', stream: false, signal: ended, onDownloadProgress: undefined, onUploadProgress: undefined }),
+    });
+  } else if (options.cache === 'only-if-cached' && !context.runtime.httpCache) {
+    // fetch's only-if-cached with nothing cached: a 504 (DESIGN.md), never the network.
+    outcome = new Response(new globalThis.Response(null, { status: 504, statusText: 'Gateway Timeout' }), request, { elapsed: 0 });
+  } else {
+    outcome = await sendNetwork(context, request, options, signal);
+  }
+  if (!(outcome instanceof Response)) return outcome;
+  return request.hooks.response.length ? runResponseHooks(request.hooks.response, outcome, { request, history }) : outcome;
+}
+
+/** One request to the network: the adapter, then the response's Set-Cookie into the jar. */
+async function sendNetwork(context: SendContext, request: PreparedRequest, options: LoopOptions, signal: AbortSignal | undefined): Promise<Response | unknown> {
   let outcome: Response;
   try {
-    outcome = await context.getAdapter(request.url).send(request, toAdapterOptions(options, signal, followsItself));
+    outcome = await context.getAdapter(request.url).send(request, toAdapterOptions(options, signal, context));
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     return error;
@@ -106,7 +140,12 @@ async function sendHop(context: SendContext, request: PreparedRequest, options: 
     if (setCookies.length && jar.ready) await jar.ready(true);
     outcome.cookies = jar.storeFrom(outcome.url, setCookies);
   }
-  return request.hooks.response.length ? runResponseHooks(request.hooks.response, outcome, { request, history }) : outcome;
+  return outcome;
+}
+
+function isFromCache(outcome: unknown): boolean {
+  const status = outcome instanceof Response ? outcome.cacheStatus : undefined;
+  return status === 'hit' || status === 'stale' || status === 'revalidated';
 }
 
 /**
@@ -114,8 +153,8 @@ async function sendHop(context: SendContext, request: PreparedRequest, options: 
  * hop), else a redirect (up to maxRedirects), else nothing: the response is the answer.
  */
 async function nextStep(request: PreparedRequest, response: Response, options: LoopOptions,
-  budget: CallBudget): Promise<{ request: PreparedRequest; replay: boolean } | undefined> {
-  const replay = request.auth ? await request.auth.challenge(response, request) : undefined;
+  budget: CallBudget, cached: boolean): Promise<{ request: PreparedRequest; replay: boolean } | undefined> {
+  const replay = request.auth && !cached ? await request.auth.challenge(response, request) : undefined;
   if (replay && budget.authReplay()) return { request: replay, replay: true };
   if (replay) return undefined; // the hop's challenges are spent: the 401 is the answer
   let redirect: PreparedRequest | undefined;
@@ -153,12 +192,16 @@ function setCookieHeader(request: PreparedRequest, jar: CookieStore | undefined,
   return pairs.length > 0;
 }
 
-function toAdapterOptions(options: LoopOptions, signal: AbortSignal | undefined, followsItself: boolean): AdapterSendOptions {
-  return {
-    signal, redirect: followsItself ? 'follow' : 'manual', timeout: options.timeout, proxies: options.proxies,
+function toAdapterOptions(options: LoopOptions, signal: AbortSignal | undefined, context: SendContext): AdapterSendOptions {
+  const sent: AdapterSendOptions = {
+    signal, redirect: context.runtime.followsRedirects ? 'follow' : 'manual', timeout: options.timeout, proxies: options.proxies,
     verify: options.verify, cert: options.cert, trustEnv: options.trustEnv, credentials: options.credentials,
     onUploadProgress: options.onUploadProgress, onDownloadProgress: options.onDownloadProgress,
   };
+  // The browser's own HTTP cache: the call's mode without errand's cache; skipped under it, so a response
+  // is never cached twice and cacheStatus says what the network did.
+  if (context.runtime.httpCache && (context.cache || options.cache)) sent.cache = context.cache ? 'no-store' : options.cache;
+  return sent;
 }
 
 /**

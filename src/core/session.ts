@@ -1,4 +1,5 @@
 import type { Adapter, NetrcLookup, Runtime, SessionCookies } from './adapter.ts';
+import { createSessionCache, type SessionCache } from './cache/hook.ts';
 import { InvalidSchemaError, redactUrl } from './errors.ts';
 import type { HooksOption } from './hooks.ts';
 import {
@@ -24,7 +25,7 @@ export interface PaginateOptions extends RequestOptions {
  * across requests. Its defaults are public and mutable, as in requests.
  * @example const s = new Session({ headers: { 'x-test': 'true' } }); s.auth = ['user', 'pass'];
  */
-export class Session implements Omit<SessionOptions, 'cookies'> {
+export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
   headers: Headers;
   auth: SessionOptions['auth'];
   params: SessionOptions['params'];
@@ -48,6 +49,8 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   protected readonly runtime: Runtime;
   private adapters: [prefix: string, adapter: Adapter][] = [];
   #netrc: NetrcLookup | undefined;
+  // The HTTP cache, when the Session was made with `cache` (fixed for the Session's life).
+  readonly #cache: SessionCache | undefined;
   // trustEnv's .netrc, read at the first request that asks and kept (see Runtime.readNetrc).
   readonly #netrcAuth: NetrcLookup = (url) => (this.#netrc ??= this.runtime.readNetrc?.() ?? (() => undefined))(url);
 
@@ -55,7 +58,8 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
     checkOptionNames(options, SESSION_OPTION_NAMES, 'Session option');
     this.runtime = runtime;
     this.headers = applyHeaders(new Headers(runtime.defaultHeaders()), options.headers);
-    const { headers: _headers, cookies, ...rest } = options;
+    const { headers: _headers, cookies, cache, ...rest } = options;
+    this.#cache = createSessionCache(cache);
     Object.assign(this, rest);
     this.cookies = runtime.createCookieJar();
     // Session-level cookies apply to any host, as requests' cookiejar_from_dict does.
@@ -139,8 +143,9 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
     }
   }
 
-  /** Releases every mounted adapter's pools. */
+  /** Ends the cache's background refreshes, then releases every mounted adapter's pools. */
   async close(): Promise<void> {
+    await this.#cache?.close();
     await Promise.all([...new Set(this.adapters.map(([, adapter]) => adapter))].map((adapter) => adapter.close()));
   }
 
@@ -167,6 +172,6 @@ export class Session implements Omit<SessionOptions, 'cookies'> {
   }
 
   private context() {
-    return { runtime: this.runtime, getAdapter: (url: string) => this.getAdapter(url), cookies: this.cookies };
+    return { runtime: this.runtime, getAdapter: (url: string) => this.getAdapter(url), cookies: this.cookies, cache: this.#cache };
   }
 }

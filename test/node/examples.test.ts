@@ -246,6 +246,12 @@ const checks: Record<(typeof EXAMPLES)[number], Check> = {
     expect(out.restored).toEqual({ cookies: { session: 's3cr3t-token' } });
     expect(out.afterLogout).toBeNull();
   },
+  'cached-api-client': (out) => {
+    expect(out).toEqual({
+      fresh: ['miss', 'hit'], sameBody: true, age: expect.stringMatching(/^\d+$/),
+      validated: ['miss', 'revalidated', 200], bypassed: 'bypass', offline: [504, 'miss'],
+    });
+  },
 };
 
 let base = '';

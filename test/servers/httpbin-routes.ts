@@ -19,6 +19,7 @@ import {
   type Ctx,
   type Route,
 } from './httpbin-util.ts';
+import { cacheRoutes } from './httpbin-routes-cache.ts';
 import { dataRoutes } from './httpbin-routes-data.ts';
 import { watchReport } from './watch.ts';
 
@@ -197,4 +198,5 @@ export const routes: Route[] = [
     ctx.req.socket.destroy();
   }),
   ...dataRoutes,
+  ...cacheRoutes,
 ];

@@ -31,7 +31,8 @@ const ALWAYS_EXPOSED = [
   'Content-Range', 'Accept-Ranges', 'ETag', 'Last-Modified', 'Date', 'Server', 'Location', 'Allow',
   'Retry-After', 'X-Total-Count', 'X-More-Info',
 ];
-const NEVER_EXPOSED = /^(set-cookie2?|access-control-.*|vary|connection|keep-alive|transfer-encoding)$/i;
+// Vary stays readable: a cache in the page (errand's) must see what a response varies on.
+const NEVER_EXPOSED = /^(set-cookie2?|access-control-.*|connection|keep-alive|transfer-encoding)$/i;
 
 function exposeList(names: string[]): string {
   const seen = new Map(ALWAYS_EXPOSED.map((n) => [n.toLowerCase(), n]));

@@ -24,6 +24,8 @@ export interface SuiteEnv {
   /** the same server as http://localhost:PORT: another origin (and host) */
   alt: string;
   runtime: 'node' | 'edge' | 'browser' | 'bun' | 'deno';
+  /** A Cache API (CacheStorage) for WebCacheStore where the runtime has no `caches` global (undici's, in node and edge). */
+  cacheStorage?: CacheStorage;
 }
 
 export type Suite = (errand: Errand, env: SuiteEnv) => void;

@@ -1,6 +1,7 @@
 // Every shared behaviour suite, in the order the runners call them.
 import { authSuite } from './auth.ts';
 import { bodiesSuite } from './bodies.ts';
+import { cacheSuite } from './cache.ts';
 import { encodingSuite } from './encoding.ts';
 import type { Errand, Suite, SuiteEnv } from './env.ts';
 import { errorsSuite } from './errors.ts';
@@ -24,6 +25,7 @@ export const suites: Suite[] = [
   hooksSuite,
   errorsSuite,
   runtimeLimitsSuite,
+  cacheSuite,
 ];
 
 /** Defines every shared suite against one runtime's errand. */

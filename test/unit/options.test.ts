@@ -291,7 +291,7 @@ describe('option names, from the registry of rules', () => {
     params: true, data: true, json: true, files: true, headers: true, cookies: true, auth: true, timeout: true,
     signal: true, allowRedirects: true, maxRedirects: true, proxies: true, verify: true, cert: true, stream: true,
     hooks: true, retries: true, credentials: true, sensitiveHeaders: true, baseUrl: true, trustEnv: true,
-    onDownloadProgress: true, onUploadProgress: true,
+    onDownloadProgress: true, onUploadProgress: true, cache: true,
   };
   const sorted = (names: readonly string[]) => [...names].sort();
 
@@ -304,7 +304,7 @@ describe('option names, from the registry of rules', () => {
   it('lets send() take the options that act after preparation, and no others', () => {
     expect(sorted(SEND_OPTION_NAMES)).toEqual(sorted([
       'timeout', 'signal', 'allowRedirects', 'maxRedirects', 'proxies', 'verify', 'cert', 'stream', 'retries',
-      'credentials', 'sensitiveHeaders', 'trustEnv', 'onDownloadProgress', 'onUploadProgress',
+      'credentials', 'sensitiveHeaders', 'trustEnv', 'onDownloadProgress', 'onUploadProgress', 'cache',
     ]));
     for (const name of ['params', 'data', 'json', 'files', 'headers', 'cookies', 'auth', 'hooks', 'baseUrl']) {
       expect(SEND_OPTION_NAMES).not.toContain(name);

@@ -64,6 +64,8 @@ export interface Worker {
   run(test: ScenarioName, base: string, args?: unknown): Promise<unknown>
   /** Runs a scenario and returns the raw outcome, thrown errors included. */
   outcome(test: ScenarioName | (string & {}), base: string, args?: unknown): Promise<WorkerOutcome>
+  /** Sends a request to the worker itself (for a worker that is not the scenario runner: `entry`). */
+  dispatch(url: string): Promise<{ status: number; headers: Record<string, string>; text: string }>
   close(): Promise<void>
 }
 
@@ -72,10 +74,14 @@ export interface StartWorkerOptions {
   errandEntry?: string
   /** Default: none. The edge build must work without nodejs_compat. */
   compatibilityFlags?: string[]
+  /** The worker's entry; default test/workerd/worker.ts (the scenario runner). */
+  entry?: string
+  /** Text bindings (the worker's `env`). */
+  bindings?: Record<string, string>
 }
 
 /** Bundles the worker into a temp dir; returns the file and the dir. */
-async function bundleWorker(errandEntry: string): Promise<{ dir: string; file: string }> {
+async function bundleWorker(errandEntry: string, entry = here('./worker.ts')): Promise<{ dir: string; file: string }> {
   if (!existsSync(errandEntry)) {
     throw new Error(`${errandEntry} is missing: the workerd tests run the built edge bundle. Run \`npm run build\` first (\`npm test\` does).`)
   }
@@ -83,7 +89,7 @@ async function bundleWorker(errandEntry: string): Promise<{ dir: string; file: s
   const file = join(dir, 'worker.mjs')
   try {
     await build({
-      entryPoints: [here('./worker.ts')],
+      entryPoints: [entry],
       outfile: file,
       bundle: true,
       format: 'esm',
@@ -102,7 +108,7 @@ async function bundleWorker(errandEntry: string): Promise<{ dir: string; file: s
 }
 
 export async function startWorker(options: StartWorkerOptions = {}): Promise<Worker> {
-  const { dir, file } = await bundleWorker(options.errandEntry ?? DEFAULT_ERRAND_ENTRY)
+  const { dir, file } = await bundleWorker(options.errandEntry ?? DEFAULT_ERRAND_ENTRY, options.entry)
   let mf: Miniflare
   try {
     mf = new Miniflare({
@@ -113,6 +119,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
       modulesRoot: dir,
       compatibilityDate: COMPATIBILITY_DATE,
       compatibilityFlags: options.compatibilityFlags ?? [],
+      bindings: options.bindings ?? {},
     })
     await mf.ready
   } catch (error) {
@@ -133,6 +140,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
 
   return {
     outcome,
+    async dispatch(url) {
+      const response = await mf.dispatchFetch(url)
+      return { status: response.status, headers: Object.fromEntries(response.headers), text: await response.text() }
+    },
     async run(test, base, args) {
       const result = await outcome(test, base, args)
       if (!result.ok) throw new WorkerScenarioError(test, result.error)

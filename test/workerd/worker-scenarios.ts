@@ -534,6 +534,44 @@ export const scenarios = {
       globalThis.fetch = original
     }
   },
+
+  /**
+   * The HTTP cache inside a worker, with MemoryCacheStore or WebCacheStore over caches.default: for each
+   * check, the cacheStatus of each call and what reached the server (/cache-lab counts it).
+   */
+  async 'cache-semantics'(errand, base, args: { store: 'memory' | 'web' }) {
+    const platform = (globalThis as unknown as { caches: { default: Errand.WebCache } }).caches.default
+    const store = args.store === 'web' ? new errand.WebCacheStore(platform) : new errand.MemoryCacheStore()
+    const s = new errand.Session({ cache: { store } })
+    const newKey = () => `w${Math.random().toString(36).slice(2)}`
+    const lab = (key: string, query: Record<string, string>) => `${base}/cache-lab/${key}?${new URLSearchParams(query)}`
+    const seen = async (key: string) => (await errand.get(`${base}/cache-lab/${key}/count`)).json() as { count: number; conditional: number }
+    const FRESH = { 'h.Cache-Control': 'max-age=60' }
+
+    const k1 = newKey()
+    const fresh = [(await s.get(lab(k1, FRESH))).cacheStatus, (await s.get(lab(k1, FRESH))).cacheStatus]
+    const k2 = newKey()
+    const validated = lab(k2, { 'h.Cache-Control': 'no-cache', 'h.ETag': '"v1"' })
+    const revalidation = [(await s.get(validated)).cacheStatus, (await s.get(validated)).cacheStatus]
+    const k3 = newKey()
+    const varied = lab(k3, { ...FRESH, 'h.Vary': 'Accept-Language' })
+    const vary = []
+    for (const lang of ['en', 'fr', 'en']) vary.push((await s.get(varied, { headers: { 'Accept-Language': lang } })).cacheStatus)
+    const k4 = newKey()
+    const invalidated = []
+    for (const method of ['GET', 'GET', 'POST', 'GET']) invalidated.push((await s.request(method, lab(k4, FRESH))).cacheStatus)
+    const k5 = newKey()
+    const onlyIfCached = [(await s.get(lab(k5, FRESH), { cache: 'only-if-cached' })).statusCode, (await s.get(lab(k5, FRESH))).cacheStatus,
+      (await s.get(lab(k5, FRESH), { cache: 'only-if-cached' })).cacheStatus]
+    await s.close()
+    return {
+      fresh, freshSeen: (await seen(k1)).count,
+      revalidation, revalidationSeen: await seen(k2),
+      vary, varySeen: (await seen(k3)).count,
+      invalidated, invalidatedSeen: (await seen(k4)).count,
+      onlyIfCached, onlyIfCachedSeen: (await seen(k5)).count,
+    }
+  },
 } satisfies Record<string, Scenario>
 
 export type ScenarioName = keyof typeof scenarios
