@@ -138,12 +138,16 @@ export const endlessHeaders: Misbehaviour = (answer) => async ({ request, write,
 
 /**
  * Content-Length covers the body, and then more bytes follow on a kept-alive connection: a complete
- * response of their own, which a client that reused the connection would take for the next answer.
+ * response of their own (`200 smuggled`), which a client that reused the connection would take for the
+ * next answer. The next request on that connection is read and never answered (the connection closes),
+ * so a client that got an answer to it got the smuggled one, and nothing stays queued for the one after.
  */
-export const longerBody: Misbehaviour = (answer) => (exchange) => {
-  const { status, headers, body } = parts(answer, exchange.request);
+export const longerBody: Misbehaviour = (answer) => ({ request, socket, write }) => {
+  const { status, headers, body } = parts(answer, request);
   const smuggled = Buffer.concat([head(200, [['Content-Length', '8'], ['Connection', 'keep-alive']]), Buffer.from('smuggled')]);
-  exchange.write(Buffer.concat([head(status, [...headers, ['Content-Length', String(body.byteLength)], ['Connection', 'keep-alive']]), body, smuggled]));
+  write(Buffer.concat([head(status, [...headers, ['Content-Length', String(body.byteLength)], ['Connection', 'keep-alive']]), body, smuggled]));
+  // Before the server's own reader: it still records the request, but can no longer answer it.
+  socket.prependOnceListener('data', () => socket.destroy());
 };
 
 /** Content-Length promises 1,000 bytes more than the body has; the connection then closes (FIN). */

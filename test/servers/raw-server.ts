@@ -11,7 +11,7 @@
 //   4. otherwise 200 `ok`, connection kept alive (what the fault tests' "still usable" request gets).
 // Every request is recorded (raw bytes, header lines as written) and counted per path. With
 // `control: true`, GET /__count?path=P and POST /__reset[?prefix=P] let a test that cannot hold this
-// object (edge VM, workerd, both in another process) ask what a path got.
+// object (edge VM, workerd, both in another process) ask what a path got, and start a path over.
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { headerValues, parseRawRequest, type RawRequest } from './raw-request.ts';
 
@@ -73,7 +73,11 @@ export interface RawServer {
   count(path: string): number;
   /** Connections open now whose latest request was for `path`. */
   openFor(path: string): number;
-  /** Forgets the counts of the paths starting with `prefix` (all by default), so their scripts start over. */
+  /**
+   * Forgets the counts of the paths starting with `prefix` (all by default), so their scripts start over,
+   * and closes every connection that carried one of them: a connection a hostile answer left in a bad
+   * state (bytes past its Content-Length waiting to be read) cannot reach the next test.
+   */
   reset(prefix?: string): void;
   close(): Promise<void>;
 }
@@ -86,7 +90,8 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
   const sockets = new Set<Socket>();
   const scripts = new Map<string, Behaviour[]>();
   const counts = new Map<string, number>();
-  const lastPath = new Map<Socket, string>();
+  /** The paths each open connection carried, the latest last. */
+  const carried = new Map<Socket, string[]>();
   let connections = 0;
   let next = 0;
   let unscripted = 0;
@@ -114,8 +119,12 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
       return answer(200, JSON.stringify({ path, count: counts.get(path) ?? 0, open: state.openFor(path) }), true, 'application/json');
     }
     if (request.path === '/__reset' && request.method === 'POST') {
-      state.reset(query.get('prefix') ?? '');
-      return answer(204, '', true);
+      // Answered on a connection that then closes, so that resetting never cuts the answer short.
+      return (exchange) => {
+        carried.delete(exchange.socket);
+        state.reset(query.get('prefix') ?? '');
+        return answer(204, '')(exchange);
+      };
     }
     return undefined;
   };
@@ -124,7 +133,7 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
     const connection = connections++;
     let onConnection = 0;
     sockets.add(socket);
-    socket.on('close', () => { sockets.delete(socket); lastPath.delete(socket); });
+    socket.on('close', () => { sockets.delete(socket); carried.delete(socket); });
     socket.on('error', () => {});
     let pending = Buffer.alloc(0);
     let busy = false;
@@ -151,7 +160,7 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
           let behaviour = control(request);
           if (!behaviour) {
             requests.push(request);
-            lastPath.set(socket, request.path);
+            carried.set(socket, [...carried.get(socket) ?? [], request.path]);
             behaviour = choose(request);
           }
           await behaviour({ request, socket, write, wait });
@@ -192,9 +201,10 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
       counts.delete(path);
     },
     count: (path) => counts.get(path) ?? 0,
-    openFor: (path) => [...lastPath.values()].filter((p) => p === path).length,
+    openFor: (path) => [...carried.values()].filter((paths) => paths.at(-1) === path).length,
     reset(prefix = '') {
       for (const path of [...counts.keys()]) if (path.startsWith(prefix)) counts.delete(path);
+      for (const [socket, paths] of carried) if (paths.some((path) => path.startsWith(prefix))) socket.destroy();
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
