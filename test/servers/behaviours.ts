@@ -119,10 +119,13 @@ export const proper: Misbehaviour = (answer) => (exchange) => {
   return respond(status, headers, body)(exchange);
 };
 
-/** More than 64 KiB of header lines (1,100 of 60 bytes): past any client's header limit. */
+/**
+ * 1.2 MB of header lines (20,000 of 60 bytes): past every client's header limit (undici's is 16 KiB;
+ * workerd reads a 66 KiB head without complaint).
+ */
 export const hugeHeaders: Misbehaviour = (answer) => (exchange) => {
   const { status, headers, body } = parts(answer, exchange.request);
-  const filler = Array.from({ length: 1100 }, (_, i): [string, string] => [`X-Filler-${String(i).padStart(4, '0')}`, 'f'.repeat(44)]);
+  const filler = Array.from({ length: 20_000 }, (_, i): [string, string] => [`X-Filler-${String(i).padStart(5, '0')}`, 'f'.repeat(43)]);
   return respond(status, [...headers, ...filler], body)(exchange);
 };
 
