@@ -132,7 +132,9 @@ function causeMessage(error: unknown): string {
   return String(cause?.message ?? (error as Error)?.message ?? error);
 }
 
-const SENT_CODES = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE|UND_ERR_HEADERS_TIMEOUT)$/;
+// undici's codes for a failure once the request was written; a head too big to read (HEADERS_OVERFLOW)
+// comes after the server had the request, as a timeout waiting for it does.
+const SENT_CODES = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE|UND_ERR_HEADERS_TIMEOUT|UND_ERR_HEADERS_OVERFLOW)$/;
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
 
