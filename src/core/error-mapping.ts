@@ -41,8 +41,9 @@ export function innermostMessage(error: unknown): string {
 }
 
 // Codes that say a connection was lost once the request had been written (Node's undici under fetch,
-// Bun, and the codes the Deno transport gives its errors): a read failure for the retry policy.
-const SENT_CODES = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE|UND_ERR_HEADERS_TIMEOUT)$/;
+// Bun, and the codes the Deno transport gives its errors): a read failure for the retry policy. A head
+// too big to read (HEADERS_OVERFLOW) comes after the server had the request, as a timeout waiting for it does.
+const SENT_CODES = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE|UND_ERR_HEADERS_TIMEOUT|UND_ERR_HEADERS_OVERFLOW)$/;
 
 /** True when a fetch failure says the request had reached the wire before the connection was lost. */
 export function lostAfterSending(error: unknown): boolean {

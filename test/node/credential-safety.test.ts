@@ -21,7 +21,8 @@ import {
   ProxyError, ReadTimeoutError, Request, RequestError, Session, TimeoutError, TooManyRedirectsError,
 } from 'errand';
 import { trackedSessions } from './tracked-sessions.ts';
-import { respond, stall, startFaultyServer, type FaultyServer } from '../servers/faulty.ts';
+import { respond, stall } from '../servers/behaviours.ts';
+import { startRawServer, type RawServer } from '../servers/raw-server.ts';
 import { startProxy, type TestProxy } from '../servers/proxy.ts';
 
 const httpbin = inject('httpbinUrl'); // http://127.0.0.1:PORT
@@ -87,12 +88,12 @@ async function rejection(promise: Promise<unknown>): Promise<RequestError> {
   return promise.then((value) => expect.fail(`expected a rejection, got ${String(value)}`), (error: unknown) => error as RequestError);
 }
 
-let server: FaultyServer;
+let server: RawServer;
 let lockedProxy: TestProxy;
 const session = trackedSessions();
 
 beforeAll(async () => {
-  [server, lockedProxy] = await Promise.all([startFaultyServer(), startProxy({ auth: ['alice', 'right-password'] })]);
+  [server, lockedProxy] = await Promise.all([startRawServer(), startProxy({ auth: ['alice', 'right-password'] })]);
 });
 afterEach(async () => {
   lockedProxy.hits.length = 0;

@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
-import { head, respond, resetAfter, hangUp, stall, startFaultyServer, type Behaviour } from '../servers/faulty.ts';
+import { head, respond, resetAfter, hangUp, stall, type Behaviour } from '../servers/behaviours.ts';
 import { startProxy, type TestProxy } from '../servers/proxy.ts';
+import { startRawServer } from '../servers/raw-server.ts';
 import { startSocks, type TestSocks } from '../servers/socks.ts';
 import { makePki, startTlsServer, type TlsServer } from '../servers/tls.ts';
 
@@ -135,7 +136,7 @@ export async function startRig(shared: Pick<RigInfo, 'httpbin' | 'httpbinAlt' | 
     startTlsServer({ pair: pki.selfSigned }),
     startTlsServer({ pair: pki.server, ca: pki.ca.cert, requireClientCert: true }),
   ]);
-  const faulty = await startFaultyServer();
+  const faulty = await startRawServer();
   for (const [path, behaviour] of Object.entries(faultRoutes())) faulty.route(path, behaviour);
 
   const proxies: Record<string, TestProxy | TestSocks> = { open, locked, socks, socksLocked };

@@ -1,5 +1,5 @@
-// HTTP/1.1 request framing for the raw-socket test servers (test/servers/faulty.ts, test/wire/raw-server.ts):
-// they read exactly what the client wrote, so they parse it themselves instead of using node:http.
+// HTTP/1.1 request framing for the raw-socket test server (test/servers/raw-server.ts): it reads exactly
+// what the client wrote, so it parses it itself instead of using node:http.
 
 /** One request as it came off the socket. */
 export interface RawRequest {

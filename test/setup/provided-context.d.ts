@@ -18,5 +18,10 @@ declare module 'vitest' {
     clientKeyPem: string;
     /** file paths of the PEMs above, for `verify` / `cert` given as paths (Node only) */
     certPaths: { caCert: string; clientCert: string; clientKey: string };
+    /**
+     * http://127.0.0.1:PORT of the raw-socket server with the hostile matrix's routes
+     * (test/servers/hostile-routes.ts); GET /__count?path=P says what a path got, POST /__reset?prefix=P forgets.
+     */
+    hostileUrl: string;
   }
 }

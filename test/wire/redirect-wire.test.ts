@@ -5,21 +5,23 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { rawHeaderValues, startForwardProxy } from '../servers/forward-proxy.ts';
 import { startProxy } from '../servers/proxy.ts';
-import { reply, startRawServer, type Exchange, type RawServer, type RecordedRequest } from './raw-server.ts';
+import { respond, type Behaviour } from '../servers/behaviours.ts';
+import { startRawServer, type RawServer, type RecordedRequest } from '../servers/raw-server.ts';
 
 const started: RawServer[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((server) => server.close()));
 });
 
-async function server(...script: Exchange[]): Promise<RawServer> {
-  const raw = await startRawServer(script);
+/** A server answering the i-th request with script[i], whatever its path; past the end, 500 and `unscripted`. */
+async function server(...script: Behaviour[]): Promise<RawServer> {
+  const raw = await startRawServer({ script });
   started.push(raw);
   return raw;
 }
 
-const redirect = (status: number, location: string, extra: [string, string][] = []): Exchange => () => reply(status, [['Location', location], ...extra]);
-const ok = (body = 'ok'): Exchange => () => reply(200, [['Content-Type', 'text/plain']], body);
+const redirect = (status: number, location: string, extra: [string, string][] = []): Behaviour => respond(status, [['Location', location], ...extra]);
+const ok = (body = 'ok'): Behaviour => respond(200, [['Content-Type', 'text/plain']], body);
 const BASIC = `Basic ${Buffer.from('user:pass').toString('base64')}`;
 
 /** The framing headers of a hop, to compare in one assertion. */
@@ -113,7 +115,7 @@ describe('wire: method and body per hop', () => {
 
   it('HEAD stays HEAD through 302 and 303', async () => {
     for (const status of [302, 303]) {
-      const raw = await server(redirect(status, '/there'), () => reply(200, [['Content-Length', '0']]));
+      const raw = await server(redirect(status, '/there'), respond(200, [['Content-Length', '0']]));
       await errand.head(`${raw.url}/here`, { allowRedirects: true });
       expect(raw.requests.map((r) => r.requestLine)).toEqual(['HEAD /here HTTP/1.1', 'HEAD /there HTTP/1.1']);
     }
@@ -224,7 +226,7 @@ describe('wire: cookies per hop', () => {
     const raw = await server(
       redirect(302, '/b', [['Set-Cookie', 'a=1; Path=/']]),
       redirect(302, '/c', [['Set-Cookie', 'b=2; Path=/']]),
-      () => reply(200, [['Set-Cookie', 'c=3; Path=/']], 'done'),
+      respond(200, [['Set-Cookie', 'c=3; Path=/']], 'done'),
     );
     const s = new errand.Session();
     const r = await s.get(`${raw.url}/a`);
@@ -259,14 +261,14 @@ describe('wire: cookies per hop', () => {
 describe('wire: Location', () => {
   it('a UTF-8 Location is read as UTF-8, as requests does (get_redirect_target)', async () => {
     // The raw bytes C3 A9 ("é" in UTF-8): fetch shows them as two Latin-1 characters.
-    const raw = await server(() => reply(302, [['Location', '/caf\xc3\xa9?q=\xe6\x97\xa5']]), ok());
+    const raw = await server(respond(302, [['Location', '/caf\xc3\xa9?q=\xe6\x97\xa5']]), ok());
     const r = await errand.get(`${raw.url}/start`);
     expect(raw.requests[1]!.requestLine).toBe('GET /caf%C3%A9?q=%E6%97%A5 HTTP/1.1');
     expect(r.url).toBe(`${raw.url}/caf%C3%A9?q=%E6%97%A5`);
   });
 
   it('a Latin-1 Location that is not UTF-8 is kept as Latin-1 text', async () => {
-    const raw = await server(() => reply(302, [['Location', '/caf\xe9']]), ok());
+    const raw = await server(respond(302, [['Location', '/caf\xe9']]), ok());
     await errand.get(`${raw.url}/start`);
     expect(raw.requests[1]!.requestLine).toBe('GET /caf%C3%A9 HTTP/1.1');
   });

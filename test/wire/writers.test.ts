@@ -3,20 +3,22 @@
 // a hand-set string body goes out as its UTF-8 bytes with nothing added; server-chosen names round-trip.
 import * as errand from 'errand';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, startRawServer, type Exchange, type RawServer } from './raw-server.ts';
+import { respond, type Behaviour } from '../servers/behaviours.ts';
+import { startRawServer, type RawServer } from '../servers/raw-server.ts';
 
 const started: RawServer[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((server) => server.close()));
 });
 
-async function server(...script: Exchange[]): Promise<RawServer> {
-  const raw = await startRawServer(script);
+/** A server answering the i-th request with script[i], whatever its path. */
+async function server(...script: Behaviour[]): Promise<RawServer> {
+  const raw = await startRawServer({ script });
   started.push(raw);
   return raw;
 }
 
-const ok: Exchange = () => reply(200, [['Content-Type', 'text/plain']], 'ok');
+const ok: Behaviour = respond(200, [['Content-Type', 'text/plain']], 'ok');
 
 /** The two transports of the Node build: undici's Dispatcher (default) and FetchAdapter over Node's fetch. */
 const TRANSPORTS = [
@@ -126,7 +128,7 @@ describe('wire: send() sends exactly the prepared request', () => {
 describe('wire: names a server chooses round-trip', () => {
   it('cookies named constructor, __proto__ and prototype are kept, listed and sent back', async () => {
     const raw = await server(
-      () => reply(200, [['Set-Cookie', 'constructor=c1'], ['Set-Cookie', '__proto__=p1'], ['Set-Cookie', 'prototype=t1']], 'ok'),
+      respond(200, [['Set-Cookie', 'constructor=c1'], ['Set-Cookie', '__proto__=p1'], ['Set-Cookie', 'prototype=t1']], 'ok'),
       ok,
     );
     const s = new errand.Session();
@@ -144,7 +146,7 @@ describe('wire: names a server chooses round-trip', () => {
 
 describe('wire: an unusable Location', () => {
   it('http://:1 is an InvalidURLError with the Location redacted, and nothing more is sent', async () => {
-    const raw = await server(() => reply(302, [['Location', 'http://:1/next?token=SECRET-IN-LOCATION']]));
+    const raw = await server(respond(302, [['Location', 'http://:1/next?token=SECRET-IN-LOCATION']]));
     const error = await errand.get(`${raw.url}/start`, { retries: 0 }).then(() => undefined, (e: unknown) => e as Error);
     expect(error).toBeInstanceOf(errand.InvalidURLError);
     expect(error!.message).toContain('invalid Location "http://:1/next?token=***"');

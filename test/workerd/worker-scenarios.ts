@@ -11,6 +11,7 @@
  */
 import { z } from 'zod'
 import type * as Errand from '../../src/edge.ts'
+import { COLUMNS, REFUSED_URL, ROWS, afterwards, callCell, cellPath, serverView } from '../shared/hostile-matrix.ts'
 
 export type ErrandModule = typeof Errand
 /** `args` is the JSON the test passed to `worker.run(name, base, args)` (null without). */
@@ -570,6 +571,28 @@ export const scenarios = {
       vary, varySeen: (await seen(k3)).count,
       invalidated, invalidatedSeen: (await seen(k4)).count,
       onlyIfCached, onlyIfCachedSeen: (await seen(k5)).count,
+    }
+  },
+
+  /**
+   * One cell of the hostile-server matrix (test/shared/hostile-matrix.ts) against the raw server at
+   * `args.hostile`: the call's outcome and attempts, then whether the same Session still works. The test
+   * asks the server's control endpoint what it saw; whether a connection of the cell is still open is
+   * asked from here, before the invocation ends.
+   */
+  async 'hostile-cell'(errand, _base, args: { hostile: string; row: string; column: string }) {
+    const row = ROWS.find((r) => r.slug === args.row)!
+    const column = COLUMNS.find((c) => c.slug === args.column)!
+    const s = new errand.Session()
+    try {
+      const path = cellPath('workerd', row, column)
+      const got = await callCell(errand, s, row.target === 'refused' ? REFUSED_URL : `${args.hostile}${path}`, row, column, 'workerd')
+      // Asked now, inside the invocation: when it ends, workerd cancels whatever it still holds.
+      const { open: openAfter } = await serverView(args.hostile, path, afterwards(row, column, 'workerd').pooled)
+      const healthy = await s.get(`${args.hostile}/healthy`, { retries: 0 })
+      return { ...got, openAfter, healthy: [healthy.statusCode, healthy.text] }
+    } finally {
+      await s.close()
     }
   },
 } satisfies Record<string, Scenario>

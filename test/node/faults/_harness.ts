@@ -5,11 +5,11 @@
 // entries loosely (on Node 20 a live setInterval can drop out of the count), so a timer that errand
 // starts and never clears is found by identity, if it still holds the event loop (ref'd).
 // Each test file runs in its own worker, so the shared httpbin of globalSetup (another process) is
-// never among these handles; the faulty server's listening socket is, before and after alike.
+// never among these handles; the raw server's listening sockets are, before and after alike.
 import { createHook } from 'node:async_hooks';
 import { expect } from 'vitest';
 import { Session } from 'errand';
-import type { FaultyServer } from '../../servers/faulty.ts';
+import type { RawServer } from '../../servers/raw-server.ts';
 
 type SessionOptions = ConstructorParameters<typeof Session>[0];
 
@@ -79,7 +79,7 @@ export interface ScenarioOptions {
  * Runs `fault` on a new Session, then checks that nothing is left open, that the same Session
  * still gets `ok` from the server, and that closing it leaves nothing open either.
  */
-export async function withFault(server: FaultyServer, sessionOptions: SessionOptions, fault: (s: Session) => Promise<void>,
+export async function withFault(server: RawServer, sessionOptions: SessionOptions, fault: (s: Session) => Promise<void>,
   options: ScenarioOptions = {}): Promise<void> {
   trackTimers();
   const before = resources();

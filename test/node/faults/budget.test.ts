@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AuthBase, HTTPDigestAuth, RequestError, Response, TimeoutError, TooManyRedirectsError, type PreparedRequest,
 } from 'errand';
-import { head, respond, startFaultyServer, type Behaviour, type FaultyServer } from '../../servers/faulty.ts';
+import { head, respond, type Behaviour } from '../../servers/behaviours.ts';
+import { startRawServer, type RawServer } from '../../servers/raw-server.ts';
 import { rejection, withFault } from './_harness.ts';
 
-let server: FaultyServer;
-beforeAll(async () => { server = await startFaultyServer(); });
+let server: RawServer;
+beforeAll(async () => { server = await startRawServer(); });
 afterAll(() => server.close());
 
 const url = (path: string) => `${server.url}${path}`;

@@ -1,17 +1,15 @@
 // Faults of the connection and of HTTP framing, against a raw socket server that misbehaves on
-// purpose (test/servers/faulty.ts): refused, unresolvable, reset, cut short, malformed, closed while
+// purpose (test/servers/raw-server.ts, behaviours.ts): refused, unresolvable, reset, cut short, malformed, closed while
 // kept alive, 1xx before the answer, oversized headers. Each must end in a clear errand error (or a
 // success), never a hang; the same Session then still works and nothing is left open.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionError, RequestError, Session } from 'errand';
-import {
-  endAfter, hangUp, head, ok, resetAfter, respond, sequence, stall, startFaultyServer,
-  type Behaviour, type FaultyServer,
-} from '../../servers/faulty.ts';
+import { endAfter, hangUp, head, ok, resetAfter, respond, sequence, stall, type Behaviour } from '../../servers/behaviours.ts';
+import { startRawServer, type RawServer } from '../../servers/raw-server.ts';
 import { closedPort, rejection, withFault } from './_harness.ts';
 
-let server: FaultyServer;
-beforeAll(async () => { server = await startFaultyServer(); });
+let server: RawServer;
+beforeAll(async () => { server = await startRawServer(); });
 afterAll(() => server.close());
 
 const url = (path: string) => `${server.url}${path}`;

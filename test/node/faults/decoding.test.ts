@@ -3,11 +3,12 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentDecodingError } from 'errand';
-import { head, respond, stall, startFaultyServer, type Behaviour, type FaultyServer } from '../../servers/faulty.ts';
+import { head, respond, stall, type Behaviour } from '../../servers/behaviours.ts';
+import { startRawServer, type RawServer } from '../../servers/raw-server.ts';
 import { rejection, withFault } from './_harness.ts';
 
-let server: FaultyServer;
-beforeAll(async () => { server = await startFaultyServer(); });
+let server: RawServer;
+beforeAll(async () => { server = await startRawServer(); });
 afterAll(() => server.close());
 
 const LOOPS = 50;

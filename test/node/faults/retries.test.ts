@@ -3,11 +3,12 @@
 // is counted; delays are read from the retry hook (what errand was about to wait), never timed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, TimeoutError, type RetryInfo } from 'errand';
-import { resetAfter, respond, startFaultyServer, type FaultyServer } from '../../servers/faulty.ts';
+import { resetAfter, respond } from '../../servers/behaviours.ts';
+import { startRawServer, type RawServer } from '../../servers/raw-server.ts';
 import { rejection, withFault } from './_harness.ts';
 
-let server: FaultyServer;
-beforeAll(async () => { server = await startFaultyServer(); });
+let server: RawServer;
+beforeAll(async () => { server = await startRawServer(); });
 afterAll(() => server.close());
 
 const url = (path: string) => `${server.url}${path}`;

@@ -2,12 +2,13 @@
 // error class and what the server saw are asserted, never how long anything took.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectTimeoutError, ReadTimeoutError, TimeoutError } from 'errand';
-import { head, stall, startFaultyServer, trickle, type FaultyServer } from '../../servers/faulty.ts';
+import { head, stall, trickle } from '../../servers/behaviours.ts';
+import { startRawServer, type RawServer } from '../../servers/raw-server.ts';
 import { startBlackhole } from '../transport/_server.ts';
 import { rejection, withFault } from './_harness.ts';
 
-let server: FaultyServer;
-beforeAll(async () => { server = await startFaultyServer(); });
+let server: RawServer;
+beforeAll(async () => { server = await startRawServer(); });
 afterAll(() => server.close());
 
 const url = (path: string) => `${server.url}${path}`;
