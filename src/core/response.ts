@@ -1,6 +1,7 @@
 import { joinChunks } from './bytes.ts';
 import { decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
 import { HTTPError, JSONDecodeError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import type { ServerSentEvent } from './event-stream.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -261,6 +262,27 @@ export class Response {
     }
     if (decoder) buffer += decoder.decode();
     if (buffer) yield* splitLines(buffer, options.delimiter).filter((line, i, all) => i < all.length - 1 || line !== '');
+  }
+
+  /**
+   * The body as Server-Sent Events, parsed by the HTML standard's rules (always UTF-8); read as it
+   * arrives on a `stream: true` response. For a stream that reconnects, see `session.events()`.
+   * @example for await (const ev of r.iterEvents()) if (ev.data === '[DONE]') break; else print(JSON.parse(ev.data));
+   */
+  async *iterEvents(): AsyncGenerator<ServerSentEvent> {
+    // Loaded at first use: a bundle that never reads an event stream carries no parser.
+    const { parseEventStream } = await import('./event-stream.ts');
+    yield* parseEventStream(this.iterContent(), undefined, this);
+  }
+
+  /**
+   * The body as JSON lines (NDJSON): one value per line, blank lines skipped, always UTF-8. A line that is
+   * not JSON throws JSONDecodeError with its line number (and none of its text).
+   * @example for await (const row of r.iterJSON<{ id: number }>()) ids.push(row.id);
+   */
+  async *iterJSON<T = any>(): AsyncGenerator<T> {
+    const { parseJSONLines } = await import('./json-lines.ts');
+    yield* parseJSONLines<T>(this.iterContent(), this, this.describe());
   }
 
   /** Releases the connection without reading the rest of the body. */

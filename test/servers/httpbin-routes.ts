@@ -18,6 +18,7 @@ import {
   type Route,
 } from './httpbin-util.ts';
 import { dataRoutes } from './httpbin-routes-data.ts';
+import { sseRoutes } from './httpbin-routes-sse.ts';
 
 const GET = ['GET'];
 
@@ -145,7 +146,7 @@ export const routes: Route[] = [
     ctx.res.setHeader('WWW-Authenticate', 'Bearer');
     sendJson(ctx, { authenticated: false }, 401);
   }),
-  route('/digest-auth/:qop/:user/:passwd/:algorithm?/:stale_after?', null, digestAuth),
+  route('/digest-auth/:qop/:user/:passwd/:algorithm?/:stale_after?', null, (ctx) => digestAuth(ctx)),
   route('/client-cert', GET, (ctx) => {
     // TLS only: reports the peer certificate the server saw (requestCert must be on).
     if (!isTls(ctx.req)) return sendJson(ctx, { tls: false, present: false });
@@ -191,4 +192,5 @@ export const routes: Route[] = [
     ctx.req.socket.destroy();
   }),
   ...dataRoutes,
+  ...sseRoutes,
 ];
