@@ -4,6 +4,7 @@ import { bodiesSuite } from './bodies.ts';
 import { encodingSuite } from './encoding.ts';
 import type { Errand, Suite, SuiteEnv } from './env.ts';
 import { errorsSuite } from './errors.ts';
+import { eventsSuite } from './events.ts';
 import { hooksSuite } from './hooks.ts';
 import { redirectsSuite } from './redirects.ts';
 import { requestsSuite } from './requests.ts';
@@ -20,6 +21,7 @@ export const suites: Suite[] = [
   responsesSuite,
   encodingSuite,
   streamingSuite,
+  eventsSuite,
   redirectsSuite,
   hooksSuite,
   errorsSuite,
