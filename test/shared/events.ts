@@ -193,6 +193,11 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
       expect(connections).toBe(3);
     });
 
+    it('not while each connection brings an event: maxReconnects counts reconnects in a row without one', async () => {
+      const events = await collect(new errand.Session().events(`${base}/sse/feed`, { params: { total: 5, per: 1, retry: 0 }, maxReconnects: 1 }));
+      expect(events.map((e) => e.id)).toEqual(['1', '2', '3', '4', '5']);
+    });
+
     it('with the last failure when the reconnects are spent on failures', async () => {
       const errors: string[] = [];
       const error = await failure(new errand.Session().events(REFUSED_URL, { retries: 0, maxReconnects: 1, reconnectDelay: 0, onReconnect: (info) => { errors.push((info.error as Error).name); } }));
