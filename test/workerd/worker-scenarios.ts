@@ -11,6 +11,7 @@
  */
 import { z } from 'zod'
 import type * as Errand from '../../src/edge.ts'
+import { eventScenarios } from './events-scenarios.ts'
 
 export type ErrandModule = typeof Errand
 /** `args` is the JSON the test passed to `worker.run(name, base, args)` (null without). */
@@ -534,6 +535,9 @@ export const scenarios = {
       globalThis.fetch = original
     }
   },
+
+  // ---- event streams (events-scenarios.ts) -------------------------------------------------------
+  ...eventScenarios,
 } satisfies Record<string, Scenario>
 
 export type ScenarioName = keyof typeof scenarios
