@@ -60,6 +60,25 @@ export const eventScenarios = {
     }
   },
 
+  /** msw has no Workers integration: a patched globalThis.fetch with a text/event-stream body mocks a stream. */
+  async 'events-patched-fetch'(errand) {
+    const original = globalThis.fetch
+    const asked: (string | null)[] = []
+    globalThis.fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      const lastEventId = new Headers(init?.headers).get('last-event-id')
+      asked.push(lastEventId)
+      if (lastEventId === '1') return new Response(null, { status: 204 })
+      return new Response('retry: 0\nid: 1\ndata: mocked\n\n', { headers: { 'Content-Type': 'text/event-stream' } })
+    }) as typeof fetch
+    try {
+      const got: string[] = []
+      for await (const event of new errand.Session().events('https://mocked.test/feed')) got.push(`${event.id}:${event.data}`)
+      return { got, asked }
+    } finally {
+      globalThis.fetch = original
+    }
+  },
+
   async 'events-break'(errand, base, args: { key: string }) {
     for await (const event of new errand.Session().events(`${base}/sse/hold`, { params: { n: 3, key: args.key } })) {
       if (event.id === '1') break

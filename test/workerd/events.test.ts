@@ -40,4 +40,8 @@ describe('workerd: event streams', () => {
   test('breaking out of s.events() closes the connection (the server sees it close)', async () => {
     expect(await w.run('events-break', { key: `workerd-${Date.now()}` })).toMatchObject({ closed: true })
   })
+
+  test('a patched globalThis.fetch that answers text/event-stream mocks a stream (msw has no Workers integration)', async () => {
+    expect(await w.run('events-patched-fetch')).toEqual({ got: ['1:mocked'], asked: [null, '1'] })
+  })
 })
