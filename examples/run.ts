@@ -46,6 +46,8 @@ export const EXAMPLES = [
   'bearer-token-header',
   'real-world-flow',
   'cookie-login-flow',
+  'chat-completion-stream',
+  'notification-feed',
 ] as const;
 
 type Example = (base: string) => Promise<unknown>;
