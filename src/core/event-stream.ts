@@ -55,14 +55,21 @@ export async function* parseEventStream(chunks: AsyncIterable<Uint8Array>, state
     onError: (error) => { if (error.type === 'max-buffer-size-exceeded') overflow = true; },
     maxBufferSize: MAX_EVENT_CHARS,
   });
-  // The UTF-8 decode algorithm strips one leading BOM (TextDecoder does, below). The parser strips one
-  // more, also in its Latin-1 spelling "ï»¿"; feeding it a BOM of our own first spends that, so a second
-  // BOM stays in the first field name, as the standard says.
+  // The UTF-8 decode algorithm strips one leading BOM, and only one: done by hand below, since Node 24's
+  // streaming TextDecoder also strips a second BOM when the first was split across chunks. The parser
+  // strips one more, also in its Latin-1 spelling "ï»¿"; feeding it a BOM of our own first spends that,
+  // so a second BOM stays in the first field name, as the standard says.
   parser.feed('\uFEFF');
   // Event streams are always UTF-8, whatever the Content-Type says (HTML §9.2.6).
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let start = true;
   for await (const chunk of chunks) {
-    parser.feed(decoder.decode(chunk, { stream: true }));
+    let text = decoder.decode(chunk, { stream: true });
+    if (start && text) {
+      start = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    parser.feed(text);
     if (overflow) throw tooLong(response);
     for (const event of ready.splice(0)) yield event;
   }
