@@ -11,7 +11,7 @@ export {
   RequestError, SchemaValidationError, SSLError, TimeoutError, TooManyRedirectsError, UnsupportedError,
 } from './errors.ts';
 export type { ServerSentEvent } from './event-stream.ts';
-export type { EventSession, EventsOptions, ReconnectInfo } from './events.ts';
+export type { EventsOptions, ReconnectInfo } from './events.ts';
 export type { HookContext, HooksOption, RequestHook, ResponseHook, RetryHook, RetryInfo } from './hooks.ts';
 export type { Link } from './links.ts';
 export type { FilesInput, FileValue } from './multipart.ts';
