@@ -8,6 +8,7 @@ import { sleep } from './retry.ts';
 
 /** The reconnection time before the server sends a `retry:` field (HTML §9.2.3 suggests a few seconds). */
 export const DEFAULT_RECONNECT_MS = 3000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Reconnects in a row without an event in between, by default. */
 export const DEFAULT_MAX_RECONNECTS = 5;
 
@@ -140,7 +141,8 @@ export function isReconnectable(error: unknown): boolean {
 export function nextReconnect(state: Readonly<EventStreamState>, quiet: number, maxReconnects: number,
   reconnectDelay = DEFAULT_RECONNECT_MS): { delay: number; lastEventId: string } | undefined {
   if (quiet >= maxReconnects) return undefined;
-  return { delay: state.retry ?? reconnectDelay, lastEventId: state.lastEventId };
+  // A timer longer than 2^31 - 1 ms fires at once (HTML timers, setTimeout): a huge retry: waits the longest a timer can.
+  return { delay: Math.min(state.retry ?? reconnectDelay, MAX_TIMER_MS), lastEventId: state.lastEventId };
 }
 
 /**

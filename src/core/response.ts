@@ -325,15 +325,22 @@ export class Response {
     const reader = stream.getReader();
     let loaded = 0;
     let finished = false;
+    // One read stays in flight ahead of the consumer: a chunk that arrives while the previous one is in
+    // use is then in hand, not in the stream's queue, which erroring the stream empties (Streams standard,
+    // ResetQueue). So the bytes that came just before a broken connection are still read (an event stream
+    // cut mid-event delivers the events completed before the cut); at most one chunk more is held.
+    let next = reader.read();
     try {
       for (;;) {
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
-          result = await reader.read();
+          result = await next;
         } catch (error) {
           throw this.#mapBodyError(error, this);
         }
         if (result.done) { finished = true; break; }
+        next = reader.read();
+        next.catch(() => {}); // awaited on the next turn, or settled by the cancel below
         loaded += result.value.byteLength;
         this.#onProgress?.(total === undefined ? { loaded } : { loaded, total, percent: total ? (loaded / total) * 100 : 100 });
         yield result.value;

@@ -19,7 +19,7 @@ describe("browser: event streams with credentials: 'include'", () => {
     await errand.get(`${alt()}/set-cookie`, { params: { raw: `${name}=on; Path=/` }, credentials: 'include' })
     const s = new errand.Session({ credentials: 'include' })
     const seen: Seen[] = []
-    for await (const event of s.events(`${alt()}/sse/feed`, { params: { total: 2, per: 1, retry: 0, cookie: 1 } })) seen.push(JSON.parse(event.data) as Seen)
+    for await (const event of s.events(`${alt()}/sse/feed`, { params: { total: 2, per: 1, retry: 0, cookie: 1, linger: 100 } })) seen.push(JSON.parse(event.data) as Seen)
     expect(seen.map((d) => [d.n, d.lastEventId])).toEqual([[1, null], [2, '1']])
     expect(seen[0]!.cookie).toContain(`${name}=on`)
     expect(seen[0]!.cookie).not.toContain('feed=')

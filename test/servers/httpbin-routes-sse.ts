@@ -42,7 +42,7 @@ async function requestInfo(ctx: Ctx) {
 }
 
 /**
- * /sse/feed?total=N&per=K&retry=MS&end=drop|close: events `id: n` from Last-Event-ID + 1, K per
+ * /sse/feed?total=N&per=K&retry=MS&end=drop|close&linger=MS: events `id: n` from Last-Event-ID + 1, K per
  * connection; then half of the next event and a dropped socket (end=drop) or a clean end (end=close);
  * once every event up to N was sent, a 204 tells the client to stop. Each event's data says what the
  * connection was asked with.
@@ -66,7 +66,10 @@ async function feed(ctx: Ctx): Promise<void> {
   // Half of the next event: its id and part of its data, no blank line.
   const half = `id: ${last + 1}\nevent: tick\ndata: {"n":${last + 1},"half":`;
   if (ctx.query.get('end') === 'close') return void ctx.res.end(half);
-  ctx.res.write(half, () => ctx.req.socket.destroy());
+  // linger=MS waits before the drop: Chromium's fetch throws away the bytes still unread when the
+  // connection breaks, so a test of what follows a drop lets them be read first.
+  const linger = Number(ctx.query.get('linger') ?? 0);
+  ctx.res.write(half, () => setTimeout(() => ctx.req.socket.destroy(), linger));
 }
 
 /** POST /sse/chat: an LLM-style completion; Bearer token required; streams the prompt's words back. */

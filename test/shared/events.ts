@@ -82,7 +82,7 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
     it('after a drop mid-event: waits the server\'s retry, sends Last-Event-ID, never delivers the split event', async () => {
       const s = new errand.Session();
       const reconnects: ReconnectInfo[] = [];
-      const events = await collect(s.events(`${base}/sse/feed`, { params: { total: 6, per: 2, retry: 7, end: 'drop' }, onReconnect: (info) => { reconnects.push(info); } }));
+      const events = await collect(s.events(`${base}/sse/feed`, { params: { total: 6, per: 2, retry: 7, end: 'drop', linger: 100 }, onReconnect: (info) => { reconnects.push(info); } }));
       const data = events.map((e) => JSON.parse(e.data) as Seen);
       expect(data.map((d) => d.n)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(data.map((d) => d.lastEventId)).toEqual([null, null, '2', '2', '4', '4']);
@@ -105,7 +105,7 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
       const controller = new AbortController();
       const delays: number[] = [];
       const events = await collect(new errand.Session().events(`${base}/sse/feed`, {
-        params: { total: 4, per: 2 }, signal: controller.signal,
+        params: { total: 4, per: 2, linger: 100 }, signal: controller.signal,
         onReconnect: (info) => { delays.push(info.delay); controller.abort(); },
       }));
       expect(events).toHaveLength(2);
@@ -138,7 +138,7 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
     });
 
     it.skipIf(env.runtime === 'browser')('cookies a connection set are sent on the next (the session\'s jar)', async () => {
-      const events = await collect(new errand.Session().events(`${base}/sse/feed`, { params: { total: 2, per: 1, retry: 0, cookie: 1 } }));
+      const events = await collect(new errand.Session().events(`${base}/sse/feed`, { params: { total: 2, per: 1, retry: 0, cookie: 1, linger: 100 } }));
       expect(events.map((e) => (JSON.parse(e.data) as Seen).cookie)).toEqual([null, 'feed=0']);
     });
 
@@ -151,7 +151,7 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
       const sent: string[] = [];
       const retried: number[] = [];
       const s = new errand.Session({ hooks: { request: (r) => { sent.push(r.headers.get('last-event-id') ?? '-'); }, retry: (info) => { retried.push(info.response?.statusCode ?? 0); } } });
-      await collect(s.events(`${base}/sse/feed`, { params: { total: 2, per: 1, retry: 0 } }));
+      await collect(s.events(`${base}/sse/feed`, { params: { total: 2, per: 1, retry: 0, linger: 100 } }));
       expect(sent).toEqual(['-', '1', '2']);
       const error = await failure(s.events(`${base}/status/503`, { retries: { total: 1, backoffFactor: 0, backoffJitter: 0 } }));
       expect(error).toBeInstanceOf(errand.HTTPError);
@@ -194,7 +194,7 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
     });
 
     it('not while each connection brings an event: maxReconnects counts reconnects in a row without one', async () => {
-      const events = await collect(new errand.Session().events(`${base}/sse/feed`, { params: { total: 5, per: 1, retry: 0 }, maxReconnects: 1 }));
+      const events = await collect(new errand.Session().events(`${base}/sse/feed`, { params: { total: 5, per: 1, retry: 0, linger: 100 }, maxReconnects: 1 }));
       expect(events.map((e) => e.id)).toEqual(['1', '2', '3', '4', '5']);
     });
 

@@ -3,6 +3,8 @@
 // every byte boundary: network chunks cut fields, line ends and multi-byte characters anywhere.
 import { describe, expect, it } from 'vitest';
 import { parseEventStream, type ServerSentEvent } from '../../src/core/event-stream.ts';
+import { PreparedRequest } from '../../src/core/prepared-request.ts';
+import { Response } from '../../src/core/response.ts';
 
 type Expected = Partial<ServerSentEvent> & { data: string };
 interface Case {
@@ -136,5 +138,21 @@ describe('event-stream parsing: limits', () => {
     expect(reads).toEqual([1, 2]);
     await iterator.return(undefined);
     expect(reads).toEqual([1, 2]);
+  });
+
+  it('a chunk that arrives while the consumer is busy, just before the stream fails, is still delivered', async () => {
+    // Erroring a web stream empties its queue (Streams standard, ResetQueue): the response keeps a read in
+    // flight so that the chunk is in hand before the error comes.
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start(c) { controller = c; } }, { highWaterMark: 0 });
+    const r = new Response(new globalThis.Response(body, { headers: { 'content-type': 'text/event-stream' } }), new PreparedRequest(), { elapsed: 0 });
+    const iterator = r.iterEvents()[Symbol.asyncIterator]();
+    controller.enqueue(new TextEncoder().encode('data: one\n\n'));
+    expect((await iterator.next()).value.data).toBe('one');
+    // The consumer is busy with 'one': the next bytes and then a failure arrive.
+    controller.enqueue(new TextEncoder().encode('data: two\n\ndata: thr'));
+    controller.error(new TypeError('network error'));
+    expect((await iterator.next()).value.data).toBe('two');
+    await expect(iterator.next()).rejects.toThrow('network error');
   });
 });

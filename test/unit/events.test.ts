@@ -21,6 +21,8 @@ describe('nextReconnect', () => {
     expect(nextReconnect({ lastEventId: '', retry: undefined }, 0, 5)).toEqual({ delay: 3000, lastEventId: '' });
     expect(nextReconnect({ lastEventId: '9', retry: 0 }, 0, 5, 100)).toEqual({ delay: 0, lastEventId: '9' });
     expect(nextReconnect({ lastEventId: '9', retry: undefined }, 0, 5, 100)).toEqual({ delay: 100, lastEventId: '9' });
+    // A retry: past what a timer can wait (it would fire at once) waits the longest a timer can.
+    expect(nextReconnect({ lastEventId: '', retry: 1e20 }, 0, 5).delay).toBe(2 ** 31 - 1);
   });
 
   it('none once maxReconnects reconnects in a row brought no event', () => {

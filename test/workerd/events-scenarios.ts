@@ -22,7 +22,7 @@ export const eventScenarios = {
     const events: { id: string; n?: number; lastEventId: string | null; half: boolean }[] = []
     const s = new errand.Session()
     for await (const event of s.events(`${base}/sse/feed`, {
-      params: { total: 6, per: 2, retry: 9, end: 'drop' },
+      params: { total: 6, per: 2, retry: 9, end: 'drop', linger: 100 },
       onReconnect: (info) => { reconnects.push({ delay: info.delay, lastEventId: info.lastEventId, error: (info.error as Error | undefined)?.name ?? null }) },
     })) {
       const data = JSON.parse(event.data) as Seen
