@@ -21,6 +21,8 @@ const entries = {
 // http-cache-semantics (the cache's policy, CommonJS) stays a dependency: every bundler and runtime loads
 // it as it is, its licence notice stays with it, and it is shared with other packages that use it.
 const externalPackages = /^(?:undici|tough-cookie|cross-fetch|http-cache-semantics|cacache)(?:\/|$)/;
+// Small ESM-only packages copied into dist (see `code.plugins`).
+const BUNDLED = ['@noble/hashes', 'eventsource-parser'];
 const external = (id) => id.startsWith('node:') || externalPackages.test(id);
 
 // Sources may import siblings as `./x.ts`, `./x.js` or `./x`; map `.js` to the
@@ -50,9 +52,10 @@ const code = {
   // An external imported only for its bindings is dropped when the bindings
   // are unused (no `require('undici')` left behind in a build that doesn't use it).
   treeshake: { moduleSideEffects: (id, isExternal) => !isExternal },
-  // @noble/hashes (MD5 for Digest auth) is ESM-only and small: bundle it, so CJS consumers and
-  // every runtime get it without a require(esm), and only builds that use Digest carry it.
-  plugins: [resolveTsFromJs, nodeResolve({ resolveOnly: ['@noble/hashes'] }), esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', sourceMap: false })],
+  // @noble/hashes (MD5 for Digest auth) and eventsource-parser (event streams) are ESM-only and small:
+  // bundle them, so CJS consumers and every runtime get them without a require(esm), and only the code
+  // that uses them carries them (eventsource-parser sits in a chunk loaded by import() at first use).
+  plugins: [resolveTsFromJs, nodeResolve({ resolveOnly: BUNDLED }), esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', sourceMap: false })],
   output: [
     {
       dir: 'dist',
@@ -90,7 +93,7 @@ const declarations = Object.entries(entries).map(([name, input]) => ({
   input,
   external,
   onwarn,
-  plugins: [resolveTsFromJs, nodeResolve({ resolveOnly: ['@noble/hashes'] }), dts({ tsconfig: 'tsconfig.json' })],
+  plugins: [resolveTsFromJs, nodeResolve({ resolveOnly: BUNDLED }), dts({ tsconfig: 'tsconfig.json' })],
   output: [
     { file: `dist/${name}.d.ts`, format: 'es', banner: declarationBanner },
     { file: `dist/${name}.d.cts`, format: 'es', banner: declarationBanner },

@@ -47,6 +47,8 @@ export const EXAMPLES = [
   'real-world-flow',
   'cookie-login-flow',
   'cached-api-client',
+  'chat-completion-stream',
+  'notification-feed',
 ] as const;
 
 type Example = (base: string) => Promise<unknown>;

@@ -65,6 +65,7 @@ const B_LIMIT = 'test/browser/parity-limits.test.ts'
 const W_REQ = 'test/workerd/requests.test.ts'
 const W_RCA = 'test/workerd/redirects-cookies-auth.test.ts'
 const W_LIMIT = 'test/workerd/limits.test.ts'
+const W_EVENTS = 'test/workerd/events.test.ts'
 
 const EDGE_REFUSED = "test/shared/runtime-limits.ts::%s is refused with an UnsupportedError naming it (edge, browser)"
 const BUN_REFUSED = 'test/shared/runtime-limits.ts::bun: %s (%s) is refused with an UnsupportedError naming it and bun'
@@ -232,6 +233,49 @@ export const PARITY: Row[] = [
       ...both(works('test/shared/streaming.ts::yields each line of /stream/n')),
       browser: works(`${B_FEAT}::stream: true + iterLines reads the body as it arrives`),
       workerd: works(`${W_REQ}::stream: true + iterLines reads the body as it arrives`),
+    },
+  },
+  {
+    feature: '`r.iterEvents()`: Server-Sent Events by the HTML standard\'s rules',
+    cells: {
+      ...both(works('test/shared/events.ts::decodes UTF-8 split across network chunks, CRLF split between them, and a BOM')),
+      browser: works('test/shared/events.ts::decodes UTF-8 split across network chunks, CRLF split between them, and a BOM'),
+      workerd: works(`${W_EVENTS}::r.iterEvents() and r.iterJSON() read a stream: true response`),
+    },
+  },
+  {
+    feature: '`s.events()`: reconnects after `retry:`, sends `Last-Event-ID`, `maxReconnects`',
+    cells: {
+      ...both(works("test/shared/events.ts::after a drop mid-event: waits the server's retry, sends Last-Event-ID")),
+      browser: note("every connection is a CORS request (`Last-Event-ID` is preflighted); with `credentials: 'include'` the browser's cookies go with each", "test/browser/events.test.ts::each connection carries the browser's cookies"),
+      workerd: works(`${W_EVENTS}::s.events() reconnects after a drop mid-event`),
+    },
+  },
+  {
+    feature: '`s.events()` with any method and body (a POST with JSON and a Bearer token, LLM style)',
+    cells: {
+      ...both(works('test/shared/events.ts::POST with a JSON body and a Bearer token, streaming tokens back')),
+      browser: works('test/shared/events.ts::POST with a JSON body and a Bearer token, streaming tokens back'),
+      workerd: works(`${W_EVENTS}::s.events() POSTs JSON with a Bearer token`),
+    },
+  },
+  {
+    feature: '`r.iterJSON()` (JSON lines, NDJSON)',
+    cells: {
+      ...both(works('test/shared/events.ts::yields one value per line, skipping blank lines')),
+      browser: works('test/shared/events.ts::yields one value per line, skipping blank lines'),
+      workerd: works(`${W_EVENTS}::r.iterEvents() and r.iterJSON() read a stream: true response`),
+    },
+  },
+  {
+    feature: "msw's `sse()` handler for event streams",
+    cells: {
+      node: note("`setupServer`; msw builds an `sse()` handler only where there is a global `EventSource`: on Node assign undici's", "test/msw/events.test.ts::msw's sse() mocks a feed"),
+      edge: note("`setupServer`; the edge VM has no `EventSource`: assign undici's", "test/edge/msw-events.test.ts::msw's sse() mocks a feed"),
+      browser: note('`setupWorker`, a service worker', "test/browser/msw.test.ts::events, retry and a reconnect with Last-Event-ID"),
+      workerd: note('msw has no Workers integration; a patched `globalThis.fetch` returning a `text/event-stream` body mocks a stream', `${W_EVENTS}::a patched globalThis.fetch that answers text/event-stream mocks a stream`),
+      bun: note('a patched `globalThis.fetch` (what msw\'s handlers install) returning a `text/event-stream` body mocks a stream', 'test/shared/events.ts::a patched globalThis.fetch answering text/event-stream mocks a stream'),
+      deno: note('a patched `globalThis.fetch` (what msw\'s handlers install) returning a `text/event-stream` body mocks a stream', 'test/shared/events.ts::a patched globalThis.fetch answering text/event-stream mocks a stream'),
     },
   },
   {

@@ -16,6 +16,8 @@ export {
   InvalidSchemaError, InvalidURLError, JSONDecodeError, MissingSchemaError, ProxyError, ReadTimeoutError,
   RequestError, SchemaValidationError, SSLError, TimeoutError, TooManyRedirectsError, UnsupportedError,
 } from './errors.ts';
+export type { ServerSentEvent } from './event-stream.ts';
+export type { EventsOptions, ReconnectInfo } from './events.ts';
 export type { HookContext, HooksOption, RequestHook, ResponseHook, RetryHook, RetryInfo } from './hooks.ts';
 export type { Link } from './links.ts';
 export type { FilesInput, FileValue } from './multipart.ts';

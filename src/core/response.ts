@@ -3,6 +3,7 @@ import { bodyDecoder, decode, detectEncoding, encodingFromContentType, parseCont
 import { HTTPError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
 import { jsonDecodeError } from './json-error.ts';
 import { LineSplitter } from './lines.ts';
+import type { ServerSentEvent } from './event-stream.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { CacheStatus } from './cache/hook.ts';
 import type { ProgressCallback } from './options.ts';
@@ -274,6 +275,27 @@ export class Response {
     if (last) yield last;
   }
 
+  /**
+   * The body as Server-Sent Events, parsed by the HTML standard's rules (always UTF-8); read as it
+   * arrives on a `stream: true` response. For a stream that reconnects, see `session.events()`.
+   * @example for await (const ev of r.iterEvents()) if (ev.data === '[DONE]') break; else print(JSON.parse(ev.data));
+   */
+  async *iterEvents(): AsyncGenerator<ServerSentEvent> {
+    // Loaded at first use: a bundle that never reads an event stream carries no parser.
+    const { parseEventStream } = await import('./event-stream.ts');
+    yield* parseEventStream(this.iterContent(), undefined, this);
+  }
+
+  /**
+   * The body as JSON lines (NDJSON): one value per line, blank lines skipped, always UTF-8. A line that is
+   * not JSON throws JSONDecodeError with its line number (and none of its text).
+   * @example for await (const row of r.iterJSON<{ id: number }>()) ids.push(row.id);
+   */
+  async *iterJSON<T = any>(): AsyncGenerator<T> {
+    const { parseJSONLines } = await import('./json-lines.ts');
+    yield* parseJSONLines<T>(this.iterContent(), this, this.describe());
+  }
+
   /** Releases the connection without reading the rest of the body. */
   async close(): Promise<void> {
     if (this.#body !== undefined) return;
@@ -314,15 +336,22 @@ export class Response {
     const reader = stream.getReader();
     let loaded = 0;
     let finished = false;
+    // One read stays in flight ahead of the consumer: a chunk that arrives while the previous one is in
+    // use is then in hand, not in the stream's queue, which erroring the stream empties (Streams standard,
+    // ResetQueue). So the bytes that came just before a broken connection are still read (an event stream
+    // cut mid-event delivers the events completed before the cut); at most one chunk more is held.
+    let next = reader.read();
     try {
       for (;;) {
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
-          result = await reader.read();
+          result = await next;
         } catch (error) {
           throw this.#mapBodyError(error, this);
         }
         if (result.done) { finished = true; break; }
+        next = reader.read();
+        next.catch(() => {}); // awaited on the next turn, or settled by the cancel below
         loaded += result.value.byteLength;
         this.#onProgress?.(total === undefined ? { loaded } : { loaded, total, percent: total ? (loaded / total) * 100 : 100 });
         yield result.value;

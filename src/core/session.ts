@@ -1,6 +1,8 @@
 import type { Adapter, NetrcLookup, Runtime, SessionCookies } from './adapter.ts';
 import { createSessionCache, type SessionCache } from './cache/hook.ts';
 import { InvalidSchemaError, redactUrl } from './errors.ts';
+import type { ServerSentEvent } from './event-stream.ts';
+import type { EventsOptions } from './events.ts';
 import type { HooksOption } from './hooks.ts';
 import {
   SEND_OPTION_NAMES, SESSION_OPTION_NAMES, applyHeaders, checkOptionNames, mergeOptions,
@@ -141,6 +143,18 @@ export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
       target = nextUrl;
       ownQuery = new Set(nextUrl.searchParams.keys());
     }
+  }
+
+  /**
+   * Server-Sent Events from `url`, through this Session, with any method and body; reconnects after the
+   * stream ends or breaks (waiting the server's `retry:`, sending `Last-Event-ID`), up to `maxReconnects`
+   * in a row without an event. Breaking out of the loop closes the connection.
+   * @example for await (const ev of s.events(url, { method: 'POST', json: { prompt }, maxReconnects: 0 })) if (ev.data === '[DONE]') break;
+   */
+  async *events(url: string | URL, options: EventsOptions = {}): AsyncGenerator<ServerSentEvent> {
+    // Loaded at first use: a bundle that never opens an event stream carries none of it.
+    const { streamEvents } = await import('./events.ts');
+    yield* streamEvents(this, url, options);
   }
 
   /** Ends the cache's background refreshes, then releases every mounted adapter's pools. */

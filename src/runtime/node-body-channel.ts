@@ -48,13 +48,19 @@ export class BodyChannel {
     else if (this.waiter) this.waiter.resolve(this.joined());
   }
 
-  /** From the handler: the body failed (reset, timeout, abort). */
+  /**
+   * From the handler: the body failed (reset, timeout, abort). A stream reader still gets the bytes that
+   * arrived before the failure, then the error: erroring a web stream drops its queue (Streams standard,
+   * ResetQueue), and an event stream cut mid-event must still deliver the events completed before it.
+   */
   fail(error: unknown): void {
     this.failed = true;
     this.error = error;
-    this.chunks = [];
-    if (this.controller) this.controller.error(error);
-    else this.waiter?.reject(error);
+    if (this.controller) this.errorWhenDrained();
+    else if (this.waiter) {
+      this.chunks = [];
+      this.waiter.reject(error);
+    }
   }
 
   /** The whole body. */
@@ -75,11 +81,14 @@ export class BodyChannel {
       start: (controller) => {
         for (const chunk of this.chunks) controller.enqueue(chunk);
         this.chunks = [];
-        if (this.failed) controller.error(this.error);
-        else if (this.ended) controller.close();
+        if (this.ended) controller.close();
         else this.controller = controller;
+        if (this.failed) this.errorWhenDrained();
       },
-      pull: () => { this.source.resume(); },
+      pull: () => {
+        if (this.failed) this.errorWhenDrained();
+        else this.source.resume();
+      },
       cancel: (reason) => { this.cancel(reason); },
     }, new ByteLengthQueuingStrategy({ highWaterMark: HIGH_WATER_MARK }));
   }
@@ -91,6 +100,12 @@ export class BodyChannel {
     this.failed = true;
     this.error = reason;
     this.abort(reason instanceof Error ? reason : new Error('errand: body cancelled'));
+  }
+
+  // Errors the stream once its queue is empty; until then each read (which calls pull) comes back here.
+  private errorWhenDrained(): void {
+    const controller = this.controller!;
+    if ((controller.desiredSize ?? HIGH_WATER_MARK) >= HIGH_WATER_MARK) controller.error(this.error);
   }
 
   private take(): void {

@@ -2,7 +2,7 @@
 // (served at the page origin as /mockServiceWorker.js, see vitest.config.ts) intercepts the requests
 // errand's browser build makes from the page. The ApiClient is the example's, unchanged.
 import * as errand from 'errand'
-import { http, HttpResponse } from 'msw'
+import { http, HttpResponse, sse } from 'msw'
 import { setupWorker } from 'msw/browser'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest'
 import { ApiClient, ApiError } from '../../examples/testing-with-msw/api.ts'
@@ -74,5 +74,25 @@ describe('msw setupWorker in Chromium intercepts errand', () => {
   test('requests no handler matches pass through to the network (onUnhandledRequest: bypass)', async () => {
     const r = await errand.get(`${inject('httpbinUrl')}/get`, { params: { through: 'msw' } })
     expect(r.json()).toMatchObject({ args: { through: 'msw' } })
+  })
+})
+
+describe("msw's sse() in Chromium mocks an event stream for errand", () => {
+  test('events, retry and a reconnect with Last-Event-ID, then a 204 to stop', async () => {
+    const asked: (string | null)[] = []
+    worker.use(
+      http.get(`${API_URL}/notifications`, ({ request }) => (request.headers.get('last-event-id') === '2' ? new HttpResponse(null, { status: 204 }) : undefined)),
+      sse<{ message: string; notice: { n: number } }>(`${API_URL}/notifications`, ({ client, request }) => {
+        const from = Number(request.headers.get('last-event-id') ?? 0)
+        asked.push(request.headers.get('last-event-id'))
+        client.send({ retry: 1 })
+        client.send({ id: String(from + 1), event: 'notice', data: { n: from + 1 } })
+        client.close()
+      }),
+    )
+    const got: string[] = []
+    for await (const event of new errand.Session().events(`${API_URL}/notifications`)) got.push(`${event.event}:${event.id}:${event.data}:${event.retry}`)
+    expect(got).toEqual(['notice:1:{"n":1}:1', 'notice:2:{"n":2}:1'])
+    expect(asked).toEqual([null, '1'])
   })
 })

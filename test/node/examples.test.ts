@@ -252,6 +252,14 @@ const checks: Record<(typeof EXAMPLES)[number], Check> = {
       validated: ['miss', 'revalidated', 200], bypassed: 'bypass', offline: [504, 'miss'],
     });
   },
+  'chat-completion-stream': (out) => {
+    expect(out).toEqual({ text: 'Hello! How can I help you today?', chunks: 8, finishReason: 'stop', refused: 401 });
+  },
+  'notification-feed': (out) => {
+    expect(out.received).toEqual(['#1 build #41 passed', '#2 review requested', '#3 build #42 failed', '#4 deploy started', '#5 deploy finished']);
+    expect(out.reconnects.map((r: { lastEventId: string; delay: number }) => [r.lastEventId, r.delay])).toEqual([['2', 50], ['4', 50], ['5', 50]]);
+    expect(out.reconnects.map((r: { because: string }) => r.because)).toEqual(['ConnectionError', 'ConnectionError', 'the stream ended']);
+  },
 };
 
 let base = '';

@@ -41,7 +41,8 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function digestAuth(ctx: Ctx): Promise<void> {
+/** Answers a Digest challenge; once authenticated, `then` answers (by default httpbin's JSON). */
+export async function digestAuth(ctx: Ctx, then?: (ctx: Ctx) => void | Promise<void>): Promise<void> {
   const { user = '', passwd = '' } = ctx.params;
   const qop = ctx.params.qop === 'auth' || ctx.params.qop === 'auth-int' ? ctx.params.qop : null;
   const rawAlg = ctx.params.algorithm ?? 'MD5';
@@ -85,5 +86,6 @@ export async function digestAuth(ctx: Ctx): Promise<void> {
     ctx.state.nonces.delete(nonce);
     return challenge(ctx, algorithm, qop, true);
   }
+  if (then) return then(ctx);
   sendJson(ctx, { authenticated: true, user });
 }

@@ -21,6 +21,7 @@ import {
 } from './httpbin-util.ts';
 import { cacheRoutes } from './httpbin-routes-cache.ts';
 import { dataRoutes } from './httpbin-routes-data.ts';
+import { sseRoutes } from './httpbin-routes-sse.ts';
 import { watchReport } from './watch.ts';
 
 const GET = ['GET'];
@@ -151,7 +152,7 @@ export const routes: Route[] = [
     ctx.res.setHeader('WWW-Authenticate', 'Bearer');
     sendJson(ctx, { authenticated: false }, 401);
   }),
-  route('/digest-auth/:qop/:user/:passwd/:algorithm?/:stale_after?', null, digestAuth),
+  route('/digest-auth/:qop/:user/:passwd/:algorithm?/:stale_after?', null, (ctx) => digestAuth(ctx)),
   route('/watch/:token', GET, watchReport),
   route('/client-cert', GET, (ctx) => {
     // TLS only: reports the peer certificate the server saw (requestCert must be on).
@@ -199,4 +200,5 @@ export const routes: Route[] = [
   }),
   ...dataRoutes,
   ...cacheRoutes,
+  ...sseRoutes,
 ];

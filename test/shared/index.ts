@@ -5,6 +5,7 @@ import { cacheSuite } from './cache.ts';
 import { encodingSuite } from './encoding.ts';
 import type { Errand, Suite, SuiteEnv } from './env.ts';
 import { errorsSuite } from './errors.ts';
+import { eventsSuite } from './events.ts';
 import { hooksSuite } from './hooks.ts';
 import { redirectsSuite } from './redirects.ts';
 import { requestsSuite } from './requests.ts';
@@ -21,6 +22,7 @@ export const suites: Suite[] = [
   responsesSuite,
   encodingSuite,
   streamingSuite,
+  eventsSuite,
   redirectsSuite,
   hooksSuite,
   errorsSuite,

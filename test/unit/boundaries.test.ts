@@ -16,7 +16,8 @@ const FORBIDDEN_IN_CORE = /^(node:|undici$|undici\/|tough-cookie$|tough-cookie\/
 // @noble/hashes: pure-JS hashes (MD5 for Digest, which WebCrypto lacks); nothing platform-specific in it.
 // http-cache-semantics: the HTTP cache's policy arithmetic (RFC 9111), plain JS over header strings;
 // imported only by src/core/cache/policy.ts, which the cache loads with a dynamic import (issue 11).
-const ALLOWED_IN_CORE: readonly string[] = ['@noble/hashes', 'http-cache-semantics'];
+// eventsource-parser: the HTML standard's event-stream parser, pure string code; reached by dynamic import only.
+const ALLOWED_IN_CORE: readonly string[] = ['@noble/hashes', 'http-cache-semantics', 'eventsource-parser'];
 
 /** Every import specifier in TypeScript source: static, type-only, re-exports, side-effect, dynamic, require. */
 export function importSpecifiers(source: string): { specifier: string; computed?: true }[] {

@@ -12,6 +12,7 @@
 import { z } from 'zod'
 import type * as Errand from '../../src/edge.ts'
 import { COLUMNS, REFUSED_URL, ROWS, afterwards, callCell, cellPath, serverView } from '../shared/hostile-matrix.ts'
+import { eventScenarios } from './events-scenarios.ts'
 
 export type ErrandModule = typeof Errand
 /** `args` is the JSON the test passed to `worker.run(name, base, args)` (null without). */
@@ -595,6 +596,9 @@ export const scenarios = {
       await s.close()
     }
   },
+
+  // ---- event streams (events-scenarios.ts) -------------------------------------------------------
+  ...eventScenarios,
 } satisfies Record<string, Scenario>
 
 export type ScenarioName = keyof typeof scenarios
