@@ -16,9 +16,9 @@ export const runtime = 'browser';
 function createBrowserRuntime(): Runtime {
   return {
     name: 'browser',
-    // Chromium's redirect: 'manual' gives an opaque response (no status, no Location): let it follow.
-    // User-Agent is left out: it is not CORS-safelisted and would force a preflight.
-    followsRedirects: true,
+    // No `hops`: Chromium's redirect: 'manual' gives an opaque response (no status, no Location), so the
+    // browser follows redirects, and it keeps cookies itself. User-Agent is left out: it is not
+    // CORS-safelisted and would force a preflight.
     // The browser's HTTP cache: it gets the call's `cache` mode, and is skipped (no-store) under errand's own.
     httpCache: true,
     defaultHeaders: () => ({ Accept: '*/*' }),
@@ -54,7 +54,7 @@ export class Session extends CoreSession {
   }
 }
 
-const api = /* @__PURE__ */ createApi(Session);
+const api = /* @__PURE__ */ createApi(browserRuntime);
 export const { request, get, head, post, put, patch, del, options } = api;
 export { del as delete };
 

@@ -1,8 +1,7 @@
 import { joinChunks } from './bytes.ts';
 import { bodyDecoder, decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
-import { HTTPError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import { HTTPError, Loggable, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
 import { jsonDecodeError } from './json-error.ts';
-import { LineSplitter } from './lines.ts';
 import type { ServerSentEvent } from './event-stream.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { CacheStatus } from './cache/hook.ts';
@@ -15,7 +14,7 @@ type FetchResponse = globalThis.Response;
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 
 /** Turns a failure while reading the body into an errand error; set by the runtime's adapter. */
-export type BodyErrorMapper = (error: unknown, response: Response) => Error;
+export type BodyErrorMapper = (error: unknown, response: Response) => Error | Promise<Error>;
 
 /**
  * A response body an adapter hands over without a platform Response (the Node transport): reading a
@@ -60,7 +59,7 @@ export function onBodySettled(response: Response, callback: () => void): void {
  * A response, as in requests: status, headers, final URL, history, timing, and a body that is loaded
  * before the call resolves (unless `stream: true`), so `content`, `text` and `json()` are synchronous.
  */
-export class Response {
+export class Response extends Loggable {
   /** Responses of the redirects followed, oldest first. */
   history: Response[] = [];
   /** Milliseconds from sending the request until the headers arrived. */
@@ -92,6 +91,7 @@ export class Response {
   }
 
   constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: { elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined }) {
+    super();
     if ('arrayBuffer' in raw) this.#raw = raw;
     else this.#parts = raw;
     this.#request = request;
@@ -231,7 +231,7 @@ export class Response {
       try {
         this.#body = await source.all();
       } catch (error) {
-        throw this.#mapBodyError(error, this);
+        throw await this.#mapBodyError(error, this);
       } finally {
         this.settle();
       }
@@ -248,31 +248,14 @@ export class Response {
     if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) throw new TypeError('errand: chunkSize must be a positive integer');
     const source = this.#body !== undefined ? [this.#body] : this.rawChunks();
     if (!chunkSize) { for await (const chunk of source) if (chunk.byteLength) yield chunk; return; }
-    // Chunks wait in a list and are joined once there is a whole piece: joining at every small chunk
-    // copied the pending bytes again each time (quadratic when a server sends tiny chunks).
-    let pending: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of source) {
-      pending.push(chunk);
-      size += chunk.byteLength;
-      if (size < chunkSize) continue;
-      const all = joinChunks(pending);
-      let offset = 0;
-      for (; all.byteLength - offset >= chunkSize; offset += chunkSize) yield all.slice(offset, offset + chunkSize);
-      pending = offset < all.byteLength ? [all.subarray(offset)] : [];
-      size = all.byteLength - offset;
-    }
-    if (size) yield joinChunks(pending).slice();
+    // Cutting into pieces (and lines, below) is loaded at first use: most callers read the body whole.
+    yield* (await import('./lines.ts')).rechunk(source, chunkSize);
   }
 
   /** The body as lines of text (split on `\n` or `\r\n`, or on `delimiter`), decoded with `encoding`. */
   async *iterLines(options: { delimiter?: string } = {}): AsyncGenerator<string> {
     const decoder = bodyDecoder(this.encoding ?? 'utf-8');
-    const lines = new LineSplitter(options.delimiter);
-    for await (const chunk of this.iterContent()) yield* lines.push(decoder.decode(chunk, { stream: true }));
-    yield* lines.push(decoder.decode(new Uint8Array(0)));
-    const last = lines.rest();
-    if (last) yield last;
+    yield* (await import('./lines.ts')).decodeLines(this.iterContent(), decoder, options.delimiter);
   }
 
   /**
@@ -311,16 +294,15 @@ export class Response {
     }
   }
 
-  toString(): string { return `<Response [${this.statusCode}]>`; }
+  override toString(): string { return `<Response [${this.statusCode}]>`; }
   /** A loggable view: Set-Cookie values masked, URLs redacted. */
-  toJSON(): object {
+  override toJSON(): object {
     const headers: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of this.headers) {
       headers[name] = name === 'set-cookie' ? '***' : name === 'location' || name === 'content-location' ? redactUrl(new URL(value, this.url)) : value;
     }
     return { statusCode: this.statusCode, reason: this.reason, url: redactUrl(this.url), headers };
   }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return `<Response [${this.statusCode}] ${redactUrl(this.url)}>`; }
 
   private describe(): string {
     return `the response from ${redactUrl(this.url)} (${this.statusCode})`;
@@ -347,7 +329,7 @@ export class Response {
         try {
           result = await next;
         } catch (error) {
-          throw this.#mapBodyError(error, this);
+          throw await this.#mapBodyError(error, this);
         }
         if (result.done) { finished = true; break; }
         next = reader.read();
