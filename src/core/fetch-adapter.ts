@@ -80,28 +80,34 @@ export class FetchAdapter implements Adapter {
     return this.options.runtime ?? 'this runtime';
   }
 
-  /** Throws the UnsupportedError for `what`, saying why. */
-  protected refuse(request: PreparedRequest, what: string, why: string): never {
+  private refuse(request: PreparedRequest, what: string, why: string): never {
     throw new UnsupportedError(`${what} cannot be used with fetch in ${this.runtime}: ${why}`, { request });
   }
 
-  /** Refuses, with an UnsupportedError, what this runtime's transport cannot do (before anything is sent). */
-  protected async refuseUnsupported(request: PreparedRequest, options: AdapterSendOptions): Promise<void> {
-    const browser = this.options.cookieHeader === false;
-    const refuse = (what: string, why: string) => this.refuse(request, what, why);
-    if (Object.keys(options.proxies).length) refuse('proxies', browser ? 'the browser uses the system proxy settings' : 'fetch here has no proxy support');
-    if (options.verify !== true) refuse('verify', browser ? 'the browser checks TLS itself; trust the CA in the OS or browser instead' : 'fetch here has no TLS settings');
-    if (options.cert !== undefined) refuse('cert', browser ? 'the browser picks client certificates itself; install it in the OS or browser' : 'fetch here has no TLS settings');
-    const phase = options.timeout.connect !== undefined ? 'timeout.connect' : options.timeout.read !== undefined ? 'timeout.read' : undefined;
-    if (phase) refuse(phase, 'fetch has only a total deadline; use timeout: ms');
-    if (!browser) return;
-    // The call's own cookies reach the browser build as request.cookies (it sets no Cookie header itself).
-    if (request.headers.has('cookie') || Object.values(request.cookies).some((value) => value !== null)) {
-      refuse('cookies (or a Cookie header)', "the browser forbids that header and keeps cookies itself; use credentials: 'include' and let the server set them");
-    }
-    // Chromium answers a Digest 401 to a credentialed fetch with its own login prompt, and the fetch never settles.
-    if (options.credentials === 'include' && request.auth && (await import('./auth.ts')).answersChallenges(request.auth)) {
-      refuse("a challenge-based auth (Digest) with credentials: 'include'", 'the browser would hold the 401 for its own login prompt; leave credentials unset for this request');
-    }
+  private refuseUnsupported(request: PreparedRequest, options: AdapterSendOptions): Promise<void> {
+    return refuseUnsupported(request, options, this.options.cookieHeader === false, (what, why) => this.refuse(request, what, why));
+  }
+}
+
+/**
+ * Refuses, with an UnsupportedError (thrown by `refuse`), what a transport over the platform's fetch or
+ * XMLHttpRequest cannot do, before anything is sent: proxies, TLS settings, connect/read timeouts; in a
+ * browser (`browser`), cookies of the call's own and a challenge-based auth with credentials.
+ */
+export async function refuseUnsupported(request: PreparedRequest, options: AdapterSendOptions, browser: boolean,
+  refuse: (what: string, why: string) => never): Promise<void> {
+  if (Object.keys(options.proxies).length) refuse('proxies', browser ? 'the browser uses the system proxy settings' : 'fetch here has no proxy support');
+  if (options.verify !== true) refuse('verify', browser ? 'the browser checks TLS itself; trust the CA in the OS or browser instead' : 'fetch here has no TLS settings');
+  if (options.cert !== undefined) refuse('cert', browser ? 'the browser picks client certificates itself; install it in the OS or browser' : 'fetch here has no TLS settings');
+  const phase = options.timeout.connect !== undefined ? 'timeout.connect' : options.timeout.read !== undefined ? 'timeout.read' : undefined;
+  if (phase) refuse(phase, 'there is only a total deadline; use timeout: ms');
+  if (!browser) return;
+  // The call's own cookies reach the browser build as request.cookies (it sets no Cookie header itself).
+  if (request.headers.has('cookie') || Object.values(request.cookies).some((value) => value !== null)) {
+    refuse('cookies (or a Cookie header)', "the browser forbids that header and keeps cookies itself; use credentials: 'include' and let the server set them");
+  }
+  // Chromium answers a Digest 401 to a credentialed request with its own login prompt, which never settles.
+  if (options.credentials === 'include' && request.auth && (await import('./auth.ts')).answersChallenges(request.auth)) {
+    refuse("a challenge-based auth (Digest) with credentials: 'include'", 'the browser would hold the 401 for its own login prompt; leave credentials unset for this request');
   }
 }

@@ -40,6 +40,8 @@ export interface ResponseParts {
   headers: Headers;
   /** null for a response without content (HEAD, 204, 304). */
   body: BodySource | null;
+  /** The final URL, where the platform followed redirects (XMLHttpRequest); else the request's. */
+  url?: string | undefined;
   /** Builds the platform Response for `r.raw` around what is left of the body. */
   platform(body: PlatformBody): FetchResponse;
 }
@@ -126,7 +128,7 @@ export class Response extends Loggable {
   get ok(): boolean { return this.statusCode < 400; }
   get headers(): Headers { return this.#parts?.headers ?? this.raw.headers; }
   /** The final URL, after redirects. */
-  get url(): string { return this.#raw?.url || this.#request.url; }
+  get url(): string { return this.#raw?.url || this.#parts?.url || this.#request.url; }
   /** True for a 301/302/303/307/308 with a Location. */
   get isRedirect(): boolean { return this.headers.has('location') && REDIRECT_CODES.includes(this.statusCode); }
   /** True for a 301/308 with a Location. */
