@@ -1,6 +1,7 @@
 import type { CertInput, CredentialsMode, ProgressCallback, Timeouts, VerifyInput } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
+import type { CacheMode } from './cache/hook.ts';
 
 /** What the send loop tells an adapter for one hop: normalised, per-request transport settings. */
 export interface AdapterSendOptions {
@@ -17,7 +18,7 @@ export interface AdapterSendOptions {
   onUploadProgress: ProgressCallback | undefined;
   onDownloadProgress: ProgressCallback | undefined;
   /** fetch's `cache` mode, for a platform with an HTTP cache of its own (`Runtime.httpCache`); else undefined. */
-  cache?: RequestCache | undefined;
+  cache?: CacheMode | undefined;
 }
 
 /** Sends one PreparedRequest and returns its Response (headers received; the body unread). */
