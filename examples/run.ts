@@ -46,6 +46,7 @@ export const EXAMPLES = [
   'bearer-token-header',
   'real-world-flow',
   'cookie-login-flow',
+  'timings',
 ] as const;
 
 type Example = (base: string) => Promise<unknown>;

@@ -24,5 +24,6 @@ export { Response } from './response.ts';
 export type { RetryOptions } from './retry.ts';
 export type { PaginateOptions } from './session.ts';
 export type { StandardSchemaV1 } from './standard-schema.ts';
+export type { HopMarks, MarksLookup, TimingPhases, Timings } from './timings.ts';
 export { codes } from './status-codes.ts';
 export { VERSION } from './api.ts';

@@ -246,6 +246,14 @@ const checks: Record<(typeof EXAMPLES)[number], Check> = {
     expect(out.restored).toEqual({ cookies: { session: 's3cr3t-token' } });
     expect(out.afterLogout).toBeNull();
   },
+  timings: (out) => {
+    // A new connection to an IP address: no lookup (dns 0), then TCP; the reused one has neither.
+    expect(out.first).toMatchObject({ dns: 0, tls: 'undefined' });
+    for (const phase of ['wait', 'tcp', 'request', 'firstByte', 'download', 'total']) expect(out.first[phase]).toBeGreaterThan(0);
+    expect(out.second).toMatchObject({ dns: 'undefined', tcp: 'undefined', tls: 'undefined' });
+    for (const phase of ['wait', 'request', 'firstByte', 'download', 'total']) expect(out.second[phase]).toBeGreaterThan(0);
+    expect(out.startedWithin).toBe(true);
+  },
 };
 
 let base = '';
