@@ -2,7 +2,7 @@
 export { AuthBase, BearerAuth, HTTPBasicAuth, HTTPProxyAuth } from './auth.ts';
 export type { AuthFunction, AuthOption } from './auth.ts';
 export { HTTPDigestAuth } from './digest.ts';
-export type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapter.ts';
+export type { Adapter, AdapterSendOptions, CallTrace, CookieStore, Runtime, TraceCall } from './adapter.ts';
 export { FetchAdapter } from './fetch-adapter.ts';
 export type { FetchAdapterOptions } from './fetch-adapter.ts';
 export {

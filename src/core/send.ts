@@ -19,12 +19,19 @@ export interface SendContext {
 /** The options the loop reads: everything but the body and URL inputs. */
 export type LoopOptions = Omit<MergedOptions, 'params' | 'data' | 'json' | 'hasJson' | 'files' | 'headers' | 'auth' | 'cookies' | 'baseUrl' | 'hooks'>;
 
+/** One call, inside the runtime's tracing when it has some (Runtime.traceCall). */
+export function sendLoop(context: SendContext, first: PreparedRequest, options: LoopOptions): Promise<Response> {
+  const traceCall = context.runtime.traceCall;
+  return traceCall ? traceCall(first, (observe) => runLoop(context, first, options, observe)) : runLoop(context, first, options, undefined);
+}
+
 /**
  * THE send loop: every "send another request" decision (auth challenge, redirect, retry) is made here by
  * a pure function, drawn from the call's budget, and executed here. Cookies, history, hooks and the total
  * timeout live only here.
  */
-export async function sendLoop(context: SendContext, first: PreparedRequest, options: LoopOptions): Promise<Response> {
+async function runLoop(context: SendContext, first: PreparedRequest, options: LoopOptions,
+  observe: ((budget: CallBudget) => void) | undefined): Promise<Response> {
   const followsItself = context.runtime.followsRedirects;
   if (followsItself && !options.allowRedirects) {
     throw new UnsupportedError(`allowRedirects: false is not possible in ${context.runtime.name}: fetch hides the 3xx there (an opaque response), so errand lets the browser follow redirects`, { request: first });
@@ -33,6 +40,7 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
     throw new UnsupportedError(`maxRedirects cannot be enforced in ${context.runtime.name}: the browser follows redirects itself (up to 20)`, { request: first });
   }
   const budget = new CallBudget(normalizeRetries(options.retries), options.maxRedirects ?? 30);
+  observe?.(budget);
   const call = startCall(options, () => request);
   const history: Response[] = [];
   let request = first;
