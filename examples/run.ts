@@ -47,6 +47,7 @@ export const EXAMPLES = [
   'real-world-flow',
   'cookie-login-flow',
   'timings',
+  'tracing-opentelemetry',
 ] as const;
 
 type Example = (base: string) => Promise<unknown>;

@@ -254,6 +254,13 @@ const checks: Record<(typeof EXAMPLES)[number], Check> = {
     for (const phase of ['wait', 'request', 'firstByte', 'download', 'total']) expect(out.second[phase]).toBeGreaterThan(0);
     expect(out.startedWithin).toBe(true);
   },
+  'tracing-opentelemetry': (out) => {
+    expect(out.status).toBe(200);
+    // Three hops (two redirects) under one errand span, under the caller's span, in one trace.
+    expect(out.spans).toEqual([['GET', 'errand GET'], ['GET', 'errand GET'], ['GET', 'errand GET'], ['errand GET', 'checkout'], ['checkout', null]]);
+    expect(out.call).toMatchObject({ 'errand.hops': 3, 'errand.retries': 0, 'errand.redirects': 2, 'http.response.status_code': 200 });
+    expect(out.oneTrace).toBe(true);
+  },
 };
 
 let base = '';
