@@ -35,8 +35,8 @@ describe('r.timings in Chromium', () => {
         expect(t.lookup).toBeCloseTo(epoch(entry.domainLookupEnd), 1)
         expect(t.connect).toBeCloseTo(epoch(entry.connectEnd), 1)
         expect(t.phases.dns).toBeCloseTo(entry.domainLookupEnd - entry.domainLookupStart, 6)
-        expect(t.phases.tcp).toBeGreaterThan(0)
-        expect(t.phases.wait).toBeGreaterThan(0)
+        expect(t.phases.tcp).toBeGreaterThanOrEqual(0)
+        expect(t.phases.wait).toBeGreaterThanOrEqual(0)
         expect(t.secureConnect).toBeUndefined() // plain http
       } else {
         expect([t.socket, t.lookup, t.connect, t.phases.dns, t.phases.tcp, t.phases.tls]).toEqual(Array(6).fill(undefined))
@@ -52,24 +52,26 @@ describe('r.timings in Chromium', () => {
     const r = await errand.get(`${base()}/get`)
     const t = r.timings
     expect(entryFor(r.request.url).requestStart).toBe(0) // what the browser hides across origins
-    for (const phase of ['firstByte', 'download', 'total'] as const) expect(t.phases[phase], phase).toBeGreaterThan(0)
+    // Browsers coarsen the clock (100 µs): a body read at once may take no measurable time.
+    for (const phase of ['firstByte', 'total'] as const) expect(t.phases[phase], phase).toBeGreaterThan(0)
+    expect(t.phases.download).toBeGreaterThanOrEqual(0)
     for (const phase of ['wait', 'dns', 'tcp', 'tls', 'request'] as const) expect(t.phases[phase], phase).toBeUndefined()
     expect([t.socket, t.lookup, t.connect, t.secureConnect, t.upload]).toEqual(Array(5).fill(undefined))
     expect(t.response).toBeGreaterThan(t.start!)
-    expect(t.end).toBeGreaterThan(t.response!)
+    expect(t.end).toBeGreaterThanOrEqual(t.response!)
   })
 
   test('after redirects the browser followed: one timing for the whole chain, history empty', async () => {
     const r = await errand.get(`${base()}/redirect/2`)
     expect(r.history).toEqual([])
     expect(r.timings.phases.firstByte).toBeGreaterThan(0)
-    expect(r.timings.phases.total).toBeGreaterThan(r.timings.phases.firstByte!)
+    expect(r.timings.phases.total).toBeGreaterThanOrEqual(r.timings.phases.firstByte!)
   })
 
   test('a streamed body: end once it has been read', async () => {
     const r = await errand.get(`${base()}/stream/3`, { stream: true })
     expect(r.timings.end).toBeUndefined()
     await r.read()
-    expect(r.timings.end).toBeGreaterThan(r.timings.response!)
+    expect(r.timings.end).toBeGreaterThanOrEqual(r.timings.response!)
   })
 })
