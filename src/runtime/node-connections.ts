@@ -71,7 +71,7 @@ export function connectionMarks(socket: object): ConnectionMarks | undefined {
  * The dispatcher factories that give each pool errand's connector: ProxyAgent's `clientFactory` (its
  * connection to the proxy) and `factory` (one pool per origin, forwarding or tunnelling).
  */
-export function timedPoolFactory<T>(createPool: (origin: URL | string, options: { connect: Connector }) => T) {
+export function timedPoolFactory<T>(createPool: (origin: URL | string, options: { connect: Connector }) => T): (origin: URL | string, options: object) => T {
   return (origin: URL | string, options: object): T => {
     const connect = (options as { connect?: unknown }).connect;
     return createPool(origin, { ...options, connect: typeof connect === 'function' ? timedConnector(connect as Connector) : connect as Connector });
