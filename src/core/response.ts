@@ -9,6 +9,7 @@ import type { CacheStatus } from './cache/hook.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { JsonResult, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
+import { toTimings, type HopMarks, type MarksLookup, type Timings } from './timings.ts';
 
 type FetchResponse = globalThis.Response;
 
@@ -82,6 +83,8 @@ export class Response {
   readonly #onProgress: ProgressCallback | undefined;
   readonly #mapBodyError: BodyErrorMapper;
   #settled: (() => void) | undefined;
+  readonly #marks: HopMarks | undefined;
+  readonly #lookupMarks: MarksLookup | undefined;
 
   static {
     setSettledCallback = (response, callback) => {
@@ -91,13 +94,31 @@ export class Response {
     };
   }
 
-  constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: { elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined }) {
+  constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: {
+    elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined;
+    /** The moments of this hop the adapter saw (see `timings`); `end` is noted here, when the body has been read. */
+    marks?: HopMarks | undefined; lookupMarks?: MarksLookup | undefined;
+  }) {
     if ('arrayBuffer' in raw) this.#raw = raw;
     else this.#parts = raw;
     this.#request = request;
     this.elapsed = init.elapsed;
     this.#onProgress = init.onDownloadProgress;
     this.#mapBodyError = init.mapBodyError ?? ((error) => error as Error);
+    this.#marks = init.marks;
+    this.#lookupMarks = init.lookupMarks;
+  }
+
+  /**
+   * Where the milliseconds of this hop went, with got's names: `start`, `socket`, `lookup`, `connect`,
+   * `secureConnect`, `upload`, `response`, `end` (epoch ms) and `phases` (`wait`, `dns`, `tcp`, `tls`,
+   * `request`, `firstByte`, `download`, `total`). What the runtime cannot see is undefined: no `dns`, `tcp`
+   * or `tls` on a reused connection; `end` once the body has been read.
+   * @example const { dns, tcp, tls, firstByte, download } = r.timings.phases;
+   */
+  get timings(): Timings {
+    const marks = this.#marks;
+    return toTimings(marks && (this.#lookupMarks?.(this.#request.url, marks) ?? marks));
   }
 
   /**
@@ -230,6 +251,7 @@ export class Response {
       this.#sourceUsed = true;
       try {
         this.#body = await source.all();
+        this.#markEnd();
       } catch (error) {
         throw this.#mapBodyError(error, this);
       } finally {
@@ -329,7 +351,10 @@ export class Response {
   private async *rawChunks(): AsyncGenerator<Uint8Array> {
     if (this.#sourceUsed || this.raw.bodyUsed) throw new RequestError(`The body of ${this.describe()} was already consumed`, { response: this });
     const stream = this.raw.body;
-    if (!stream) return;
+    if (!stream) {
+      this.#markEnd();
+      return;
+    }
     const length = Number(this.headers.get('content-length'));
     // With a Content-Encoding the header counts compressed bytes, so no total can be given.
     const total = this.headers.has('content-encoding') || !(length >= 0) || !this.headers.has('content-length') ? undefined : length;
@@ -349,7 +374,7 @@ export class Response {
         } catch (error) {
           throw this.#mapBodyError(error, this);
         }
-        if (result.done) { finished = true; break; }
+        if (result.done) { finished = true; this.#markEnd(); break; }
         next = reader.read();
         next.catch(() => {}); // awaited on the next turn, or settled by the cancel below
         loaded += result.value.byteLength;
@@ -362,6 +387,10 @@ export class Response {
       else reader.cancel().catch(() => {}); // not awaited, as in close()
       this.settle();
     }
+  }
+
+  #markEnd(): void {
+    if (this.#marks && this.#marks.end === undefined) this.#marks.end = performance.now();
   }
 
   private settle(): void {
