@@ -7,6 +7,9 @@
 // Node's http-based clients (axios, got, node-fetch) share one keep-alive http.Agent, as Node's
 // global agent is since Node 19; the fetch-based ones use fetch's own keep-alive pool.
 
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 /** Names of the clients in the request/s scenarios, in table order. */
 export const RPS_CLIENTS = [
   'undici.request', 'fetch', 'errand default', 'errand FetchAdapter', 'errand UndiciAdapter',
@@ -28,8 +31,8 @@ async function keepAliveAgent() {
   return new Agent({ keepAlive: true });
 }
 
-async function errandClient(mountName) {
-  const errand = await import('errand');
+async function errandClient(mountName, module) {
+  const errand = module ?? await import('errand');
   const session = new errand.Session();
   if (mountName) {
     const Adapter = errand[mountName];
@@ -122,6 +125,8 @@ export async function makeClient(name) {
     case 'fetch': return fetchClient(undefined);
     case 'fetch redirect:error': return fetchClient('error');
     case 'errand default': return errandClient(undefined);
+    // `run.mjs --baseline DIR`: another build of errand (DIR/dist/node.js), to measure what a change costs.
+    case 'errand baseline': return errandClient(undefined, await import(pathToFileURL(resolve(process.env.ERRAND_BASELINE ?? '.', 'dist/node.js')).href));
     case 'errand FetchAdapter': return errandClient('FetchAdapter');
     case 'errand UndiciAdapter': return errandClient('UndiciAdapter');
     case 'ky': {

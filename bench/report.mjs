@@ -103,7 +103,7 @@ export function renderRun(run) {
         const value = rps[k][client];
         return value === undefined && error ? `error | —` : `${fmt(value)} | ${ratio(value, rps[k][BASELINE])}`;
       });
-      const name = client === 'errand default' ? `**errand default** (${run.errand.defaultAdapter})` : client.startsWith('errand') ? `errand, ${client.slice(7)} mounted` : client;
+      const name = client === 'errand default' ? `**errand default** (${run.errand.defaultAdapter})` : client === 'errand baseline' ? 'errand baseline (`--baseline`)' : client.startsWith('errand') ? `errand, ${client.slice(7)} mounted` : client;
       out.push(`| ${name} | ${cells.join(' | ')} |`);
     }
     const errors = keys.flatMap((k) => Object.entries(run.scenarios[k].errors ?? {}).map(([c, e]) => `- ${run.scenarios[k].label}, ${c}: ${e}`));

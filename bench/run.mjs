@@ -6,6 +6,9 @@
 //   node bench/run.mjs --only seq,get  some parts only (seq, get, post, download, upload, import, size, cache)
 //   node bench/run.mjs --clients ky,fetch
 //   node bench/run.mjs --no-pin        don't pin the server to CPU 1 and the clients to CPU 0 (taskset)
+//   node bench/run.mjs --baseline DIR  adds the client 'errand baseline': the build in DIR (DIR/dist/node.js,
+//                                      e.g. a checkout of main, built), interleaved with this one
+//                                      (with --clients 'errand default,errand baseline': what a change costs)
 //
 // It measures the BUILT package (`import('errand')` resolves to dist/node.js through package.json
 // `exports`), against a loopback server in its own process (bench/server.mjs). Each client runs in
@@ -36,6 +39,8 @@ const transferBytes = (quick ? 256 : 1024) * MiB;
 const importSpawns = quick ? 5 : 10;
 const childTimeoutMs = 180_000;
 const pin = setPinning(!flag('--no-pin'));
+const baseline = option('--baseline');
+if (baseline) process.env.ERRAND_BASELINE = resolve(baseline);
 
 const SCENARIOS = [
   { key: 'seq', label: 'sequential GET', scenario: 'get', n: 2000, concurrency: 1, warmup: 1000 },
@@ -107,7 +112,7 @@ const errand = probeErrand();
 log(`bench: Node ${process.version}; ${pin ? `server pinned to CPU 1, clients to CPU ${CLIENT_CPU}` : 'not pinned to CPUs'}; errand resolves to ${errand.url.replace(`file://${root}/`, '')}; default adapter ${errand.defaultAdapter}; UndiciAdapter ${errand.undiciAdapter ? 'exported' : 'not exported (skipped)'}`);
 
 const pick = (names) => names.filter((name) => (name !== 'errand UndiciAdapter' || errand.undiciAdapter) && (!clientFilter || clientFilter.includes(name)));
-const rpsClients = pick(RPS_CLIENTS);
+const rpsClients = pick(baseline ? [...RPS_CLIENTS, 'errand baseline'] : RPS_CLIENTS);
 const transferClients = pick(TRANSFER_CLIENTS);
 
 const cpuList = cpus();
@@ -192,7 +197,7 @@ run.seconds = (performance.now() - started) / 1000;
 
 const resultsDir = resolve(benchDir, 'results');
 const major = process.versions.node.split('.')[0];
-if (only || clientFilter) {
+if (only || clientFilter || baseline) {
   // A partial run is printed only: it must not replace a whole run's stored figures.
   process.stdout.write(`${renderRun(run)}\n`);
   log(`bench: done in ${Math.round(run.seconds)} s (partial run: bench/results left as they were)`);

@@ -49,6 +49,8 @@ export const EXAMPLES = [
   'cached-api-client',
   'chat-completion-stream',
   'notification-feed',
+  'timings',
+  'tracing-opentelemetry',
 ] as const;
 
 type Example = (base: string) => Promise<unknown>;

@@ -5,6 +5,7 @@ import { FetchAdapter } from './core/fetch-adapter.ts';
 import { UnsupportedError } from './core/errors.ts';
 import type { SessionCookies } from './core/adapter.ts';
 import type { SessionOptions } from './core/options.ts';
+import type { HopMarks } from './core/timings.ts';
 import { Session as CoreSession } from './core/session.ts';
 import { createDefaultExport } from './core/default-export.ts';
 import type { PreparedRequest } from './core/prepared-request.ts';
@@ -27,7 +28,7 @@ function createBrowserRuntime(): Runtime {
     httpCache: true,
     defaultHeaders: () => ({ Accept: '*/*' }),
     createCookieJar: () => new BrowserCookies(),
-    createAdapter: () => new BrowserAdapter({ runtime: 'browser', streamingUploads: false, cookieHeader: false }),
+    createAdapter: () => new BrowserAdapter({ runtime: 'browser', streamingUploads: false, cookieHeader: false, lookupMarks: resourceTiming }),
   };
 }
 
@@ -47,6 +48,23 @@ class BrowserAdapter extends FetchAdapter {
     if (body instanceof ReadableStream) return super.send(request, options);
     return (this.#xhr ??= new XHRAdapter()).send(request, options);
   }
+}
+
+/**
+ * r.timings from the browser's own Resource Timing entry for the URL, read at the first use of r.timings.
+ * Across origins the browser shows the phases only when the server sends `Timing-Allow-Origin` for this
+ * page (zeros otherwise); then, and when the entry is missing (a full buffer), fetch's own moments stay.
+ */
+function resourceTiming(url: string, marks: HopMarks): HopMarks | undefined {
+  // The first entry for the URL that began with this hop (browsers coarsen the clock: 1 ms of slack).
+  const e = (performance.getEntriesByName(url, 'resource') as PerformanceResourceTiming[]).find((entry) => entry.startTime >= marks.start - 1);
+  if (!e?.requestStart) return undefined;
+  const seen = { ...marks, sent: e.requestStart, response: e.responseStart };
+  const tls = e.secureConnectionStart;
+  // On a reused connection the browser gives the connection's moments as fetchStart.
+  return e.connectEnd > e.fetchStart
+    ? { ...seen, socket: e.domainLookupStart, lookup: e.domainLookupEnd, connect: tls || e.connectEnd, secureConnect: tls ? e.connectEnd : undefined }
+    : seen;
 }
 
 /**

@@ -10,6 +10,7 @@ import { createDefaultExport } from './core/default-export.ts';
 import { CookieJar } from './runtime/node-cookie-jar.ts';
 import { ACCEPT_ENCODING } from './runtime/node-body.ts';
 import { netrcLookup } from './runtime/node-env.ts';
+import { traceCall } from './runtime/node-tracing.ts';
 import { UndiciAdapter } from './runtime/node-transport.ts';
 
 export * from './core/index.ts';
@@ -39,6 +40,8 @@ function createNodeRuntime(): Runtime {
     createCookieJar: () => new CookieJar(),
     // trustEnv's .netrc ($NETRC, ~/.netrc, ~/_netrc), read once per Session.
     ...(underDeno ? {} : { readNetrc: () => netrcLookup() }),
+    // Each call on diagnostics_channel.tracingChannel('errand:request'), when someone subscribes.
+    traceCall,
     createAdapter: () => (underDeno ? new FetchAdapter({ runtime: DENO_VIA_NODE_BUILD })
       : typeof globalThis.Response === 'function' ? new UndiciAdapter() : new FetchAdapter({ runtime: 'node', fallbackFetch })),
   };

@@ -348,6 +348,28 @@ export const PARITY: Row[] = [
     },
   },
   {
+    feature: '`r.timings` (got\'s names: `dns`, `tcp`, `tls`, `firstByte`, `download`, …)',
+    cells: {
+      node: note('every phase; on a reused connection no `dns`, `tcp` or `tls`', 'test/node/timings/timings.test.ts::a first request has every phase, positive and in order'),
+      edge: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', 'test/shared/timings.ts::firstByte, download and total; undefined for what fetch does not show'),
+      browser: note('Resource Timing: every phase but `request` for a same-origin URL or one whose server sends `Timing-Allow-Origin`; otherwise `firstByte`, `download`, `total`', 'test/browser/timings.test.ts::with Timing-Allow-Origin: the phases the browser measured'),
+      workerd: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', `${W_REQ}::firstByte, download and total for each hop`),
+      bun: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', 'test/shared/timings.ts::firstByte, download and total; undefined for what fetch does not show'),
+      deno: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', 'test/shared/timings.ts::firstByte, download and total; undefined for what fetch does not show'),
+    },
+  },
+  {
+    feature: '`r.timings` of each redirect hop (`history`)',
+    cells: {
+      node: works('test/node/timings/timings.test.ts::each response in history has its own timings'),
+      edge: works('test/shared/timings.ts::each redirect hop has its own timings'),
+      browser: note('the browser follows redirects: one timing for the whole chain', 'test/browser/timings.test.ts::after redirects the browser followed: one timing for the whole chain'),
+      workerd: works(`${W_REQ}::firstByte, download and total for each hop`),
+      bun: works('test/shared/timings.ts::each redirect hop has its own timings'),
+      deno: works('test/shared/timings.ts::each redirect hop has its own timings'),
+    },
+  },
+  {
     feature: 'msw interception',
     cells: {
       node: note('`setupServer`', 'examples/testing-with-msw/api.test.ts::plain errand calls are intercepted too'),

@@ -1,7 +1,9 @@
 import type { HopSteps } from './hops.ts';
+import type { CallBudget } from './budget.ts';
 import type { CertInput, CredentialsMode, ProgressCallback, Timeouts, VerifyInput } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
+import type { CacheMode } from './cache/hook.ts';
 
 /** What the send loop tells an adapter for one hop: normalised, per-request transport settings. */
 export interface AdapterSendOptions {
@@ -18,7 +20,7 @@ export interface AdapterSendOptions {
   onUploadProgress: ProgressCallback | undefined;
   onDownloadProgress: ProgressCallback | undefined;
   /** fetch's `cache` mode, for a platform with an HTTP cache of its own (`Runtime.httpCache`); else undefined. */
-  cache?: RequestCache | undefined;
+  cache?: CacheMode | undefined;
 }
 
 /** Sends one PreparedRequest and returns its Response (headers received; the body unread). */
@@ -57,6 +59,37 @@ export interface SessionCookies extends CookieStore, Iterable<{ name: string; va
 /** `[login, password]` from a .netrc for a URL's host, or undefined. */
 export type NetrcLookup = (url: string) => [string, string] | undefined;
 
+/**
+ * The context of one call (a logical request: its redirects, retries and auth replays) on a runtime's
+ * tracing; Node publishes it on `diagnostics_channel.tracingChannel('errand:request')`.
+ * @example
+ * diagnostics_channel.tracingChannel('errand:request').subscribe({
+ *   asyncEnd: (call) => console.log(call.request.url, call.result?.statusCode ?? call.error, call.hops, call.retries),
+ *   start() {}, end() {}, asyncStart() {}, error() {},
+ * });
+ */
+export interface CallTrace {
+  /** The request the call started with (its first hop). */
+  readonly request: PreparedRequest;
+  /** Requests sent so far: every hop, retry and auth replay. */
+  readonly hops: number;
+  /** Retries so far. */
+  readonly retries: number;
+  /** Redirects followed so far. */
+  readonly redirects: number;
+  /** The final Response, once the call resolved. */
+  result?: Response;
+  /** Why the call failed, once it rejected. */
+  error?: unknown;
+}
+
+/**
+ * A runtime's wrapper around each call: runs `call` (the send loop) and publishes its start and end. The
+ * loop hands `observe` the call's budget, where the counts of hops and retries are kept. It must cost
+ * nothing when nobody listens.
+ */
+export type TraceCall = (request: PreparedRequest, call: (observe?: (budget: CallBudget) => void) => Promise<Response>) => Promise<Response>;
+
 /** What an entry file injects into the platform-free core. */
 export interface Runtime {
   /** 'node' | 'edge' | 'browser': named in UnsupportedError messages. */
@@ -81,4 +114,9 @@ export interface Runtime {
    * given, no userinfo in the URL), and keeps it, as it keeps the environment.
    */
   readNetrc?(): NetrcLookup;
+  /**
+   * Wraps each call (one logical request) in the runtime's tracing: Node publishes it on
+   * `diagnostics_channel.tracingChannel('errand:request')`. Absent where there is nothing to publish to.
+   */
+  traceCall?: TraceCall;
 }

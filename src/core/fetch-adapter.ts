@@ -3,6 +3,7 @@ import { bodyForWire } from './encode.ts';
 import { RequestError, UnsupportedError } from './errors.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
+import type { HopMarks, MarksLookup } from './timings.ts';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -18,6 +19,8 @@ export interface FetchAdapterOptions {
   streamingUploads?: boolean;
   /** False where `Cookie` is a forbidden request header (browsers drop it silently). */
   cookieHeader?: boolean;
+  /** Where the platform measures a request's phases itself (the browser's Resource Timing): read at the first use of `r.timings`. */
+  lookupMarks?: MarksLookup;
 }
 
 /**
@@ -52,7 +55,8 @@ export class FetchAdapter implements Adapter {
       // Fetch requires duplex: 'half' for a streamed body (fetch spec, "duplex").
       if (init.body instanceof ReadableStream) init.duplex = 'half';
     }
-    const started = Date.now();
+    // fetch shows only when it was called and when the headers came: no socket, DNS, TCP, TLS or upload.
+    const marks: HopMarks = { start: performance.now() };
     let raw: globalThis.Response;
     try {
       raw = await fetch(request.url, init);
@@ -66,9 +70,12 @@ export class FetchAdapter implements Adapter {
       // read failure; elsewhere fetch gives a bare TypeError, counted as a failure to connect.
       throw mapping.lostAfterSending(error) ? (await import('./retry.ts')).markSent(mapped) : mapped;
     }
+    marks.response = performance.now();
     progress?.done();
     return new Response(raw, request, {
-      elapsed: Date.now() - started,
+      elapsed: marks.response - marks.start,
+      marks,
+      lookupMarks: this.options.lookupMarks,
       onDownloadProgress: options.onDownloadProgress,
       mapBodyError: async (error, response) => (await import('./error-mapping.ts')).mapBodyError(error, response, options.signal),
     });

@@ -2,7 +2,7 @@
 export { AuthBase, BearerAuth, HTTPBasicAuth, HTTPProxyAuth } from './auth.ts';
 export type { AuthFunction, AuthOption } from './auth.ts';
 export { HTTPDigestAuth } from './digest.ts';
-export type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapter.ts';
+export type { Adapter, AdapterSendOptions, CallTrace, CookieStore, Runtime, TraceCall } from './adapter.ts';
 export type { CacheMode, CacheOptions, CacheStatus } from './cache/hook.ts';
 export { MemoryCacheStore } from './cache/memory-store.ts';
 export type { MemoryCacheStoreOptions } from './cache/memory-store.ts';
@@ -32,6 +32,7 @@ export { Response } from './response.ts';
 export type { RetryOptions } from './retry.ts';
 export type { PaginateOptions } from './session.ts';
 export type { JsonResult, StandardSchemaV1 } from './standard-schema.ts';
+export type { HopMarks, MarksLookup, TimingPhases, Timings } from './timings.ts';
 export { codes } from './status-codes.ts';
 export type { StatusCodes } from './status-codes.ts';
 export { VERSION } from './api.ts';

@@ -8,6 +8,7 @@ import type { CacheStatus } from './cache/hook.ts';
 import type { ProgressCallback } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { JsonResult, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
+import { toTimings, type HopMarks, type MarksLookup, type Timings } from './timings.ts';
 
 type FetchResponse = globalThis.Response;
 
@@ -83,6 +84,8 @@ export class Response extends Loggable {
   readonly #onProgress: ProgressCallback | undefined;
   readonly #mapBodyError: BodyErrorMapper;
   #settled: (() => void) | undefined;
+  readonly #marks: HopMarks | undefined;
+  readonly #lookupMarks: MarksLookup | undefined;
 
   static {
     setSettledCallback = (response, callback) => {
@@ -92,7 +95,11 @@ export class Response extends Loggable {
     };
   }
 
-  constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: { elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined }) {
+  constructor(raw: FetchResponse | ResponseParts, request: PreparedRequest, init: {
+    elapsed: number; onDownloadProgress?: ProgressCallback | undefined; mapBodyError?: BodyErrorMapper | undefined;
+    /** The moments of this hop the adapter saw (see `timings`); `end` is noted here, when the body has been read. */
+    marks?: HopMarks | undefined; lookupMarks?: MarksLookup | undefined;
+  }) {
     super();
     if ('arrayBuffer' in raw) this.#raw = raw;
     else this.#parts = raw;
@@ -100,6 +107,20 @@ export class Response extends Loggable {
     this.elapsed = init.elapsed;
     this.#onProgress = init.onDownloadProgress;
     this.#mapBodyError = init.mapBodyError ?? ((error) => error as Error);
+    this.#marks = init.marks;
+    this.#lookupMarks = init.lookupMarks;
+  }
+
+  /**
+   * Where the milliseconds of this hop went, with got's names: `start`, `socket`, `lookup`, `connect`,
+   * `secureConnect`, `upload`, `response`, `end` (epoch ms) and `phases` (`wait`, `dns`, `tcp`, `tls`,
+   * `request`, `firstByte`, `download`, `total`). What the runtime cannot see is undefined: no `dns`, `tcp`
+   * or `tls` on a reused connection; `end` once the body has been read.
+   * @example const { dns, tcp, tls, firstByte, download } = r.timings.phases;
+   */
+  get timings(): Timings {
+    const marks = this.#marks;
+    return toTimings(marks && (this.#lookupMarks?.(this.#request.url, marks) ?? marks));
   }
 
   /**
@@ -232,6 +253,7 @@ export class Response extends Loggable {
       this.#sourceUsed = true;
       try {
         this.#body = await source.all();
+        this.#markEnd();
       } catch (error) {
         throw await this.#mapBodyError(error, this);
       } finally {
@@ -313,7 +335,10 @@ export class Response extends Loggable {
   private async *rawChunks(): AsyncGenerator<Uint8Array> {
     if (this.#sourceUsed || this.raw.bodyUsed) throw new RequestError(`The body of ${this.describe()} was already consumed`, { response: this });
     const stream = this.raw.body;
-    if (!stream) return;
+    if (!stream) {
+      this.#markEnd();
+      return;
+    }
     const length = Number(this.headers.get('content-length'));
     // With a Content-Encoding the header counts compressed bytes, so no total can be given.
     const total = this.headers.has('content-encoding') || !(length >= 0) || !this.headers.has('content-length') ? undefined : length;
@@ -333,7 +358,7 @@ export class Response extends Loggable {
         } catch (error) {
           throw await this.#mapBodyError(error, this);
         }
-        if (result.done) { finished = true; break; }
+        if (result.done) { finished = true; this.#markEnd(); break; }
         next = reader.read();
         next.catch(() => {}); // awaited on the next turn, or settled by the cancel below
         loaded += result.value.byteLength;
@@ -346,6 +371,10 @@ export class Response extends Loggable {
       else reader.cancel().catch(() => {}); // not awaited, as in close()
       this.settle();
     }
+  }
+
+  #markEnd(): void {
+    if (this.#marks && this.#marks.end === undefined) this.#marks.end = performance.now();
   }
 
   private settle(): void {

@@ -27,12 +27,19 @@ export interface SendContext {
 /** The options the loop reads: everything but the body and URL inputs. */
 export type LoopOptions = Omit<MergedOptions, 'params' | 'data' | 'json' | 'hasJson' | 'files' | 'headers' | 'auth' | 'cookies' | 'baseUrl' | 'hooks'>;
 
+/** One call, inside the runtime's tracing when it has some (Runtime.traceCall). */
+export function sendLoop(context: SendContext, first: PreparedRequest, options: LoopOptions): Promise<Response> {
+  const traceCall = context.runtime.traceCall;
+  return traceCall ? traceCall(first, (observe) => runLoop(context, first, options, observe)) : runLoop(context, first, options, undefined);
+}
+
 /**
  * THE send loop: every "send another request" decision (auth challenge, redirect, retry) is made here by
  * a pure function, drawn from the call's budget, and executed here. Cookies, history, hooks and the total
  * timeout live only here.
  */
-export async function sendLoop(context: SendContext, first: PreparedRequest, options: LoopOptions): Promise<Response> {
+async function runLoop(context: SendContext, first: PreparedRequest, options: LoopOptions,
+  observe: ((budget: CallBudget) => void) | undefined): Promise<Response> {
   // Where the runtime gives no hop steps, the platform follows redirects and keeps cookies (the browser).
   const hops = context.runtime.hops;
   const followsItself = !hops;
@@ -45,6 +52,7 @@ export async function sendLoop(context: SendContext, first: PreparedRequest, opt
   // A cached hop may send once more: a 304 that matches nothing stored is asked again unconditionally.
   const policy = options.retries === undefined ? DEFAULT_RETRIES : (await loadRetry()).normalizeRetries(options.retries);
   const budget = new CallBudget(policy, options.maxRedirects ?? 30, context.cache ? 1 : 0);
+  observe?.(budget);
   const call = startCall(options, () => request);
   const history: Response[] = [];
   let request = first;

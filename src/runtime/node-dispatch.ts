@@ -4,6 +4,7 @@
 // and wraps the body in a Node Readable that would then be wrapped again as a Web stream.
 import type { Dispatcher } from 'undici';
 import { markSent } from '../core/retry.ts';
+import type { HopMarks } from '../core/timings.ts';
 import { BodyChannel } from './node-body-channel.ts';
 import { noteWriteStart, type WriteState } from './node-socket-reuse.ts';
 
@@ -37,9 +38,11 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
 
 /**
  * Dispatches and resolves once the response headers are in. The signal aborts at any point; before
- * the headers it rejects at once, even while undici is still connecting.
+ * the headers it rejects at once, even while undici is still connecting. The hop's moments for
+ * r.timings are noted in `marks` as undici reaches them.
  */
-export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<DispatchedResponse> {
+export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined,
+  marks: HopMarks): Promise<DispatchedResponse> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let body: BodyChannel | undefined;
@@ -48,7 +51,7 @@ export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.Disp
       controller?.abort(signal!.reason);
       finish(signal!.reason);
     };
-    const write: WriteState = { started: false, reused: false };
+    const write: WriteState = { started: false, reused: false, marks };
     const finish = (error?: unknown) => {
       if (done) return;
       done = true;
@@ -71,6 +74,7 @@ export function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.Disp
       onResponseStart(started, status, headers, statusText) {
         // An informational response (103 Early Hints) precedes the real one (RFC 9110 §15.2).
         if (done || (status >= 100 && status < 200 && status !== 101)) return;
+        marks.response = performance.now();
         if (!noBody && !NULL_BODY_STATUS.has(status)) {
           body = new BodyChannel(started, (reason) => {
             if (done) return;

@@ -6,6 +6,7 @@ import type { Agent, Dispatcher } from 'undici';
 import { basicAuthHeader } from '../core/auth.ts';
 import { SSLError, UnsupportedError, redactUrl } from '../core/errors.ts';
 import type { CertInput, VerifyInput } from '../core/options.ts';
+import { timedConnector, timedPoolFactory } from './node-connections.ts';
 import { watchTlsAlerts } from './node-errors.ts';
 
 type Undici = typeof import('undici');
@@ -76,7 +77,7 @@ function createProxyDispatcher(lib: Undici, settings: PoolSettings, tls: TlsOpti
   if (url.protocol === 'socks5:' || url.protocol === 'socks5h:' || url.protocol === 'socks:') {
     // undici resolves the target name at the proxy for both schemes (socks5h semantics).
     url.protocol = 'socks5:';
-    const options = { ...timeouts, connect: lib.buildConnector(connectTimeout), requestTls: { ...tls, ...connectTimeout } };
+    const options = { ...timeouts, connect: timedConnector(lib.buildConnector(connectTimeout)), requestTls: { ...tls, ...connectTimeout } };
     if (username) Object.assign(options, { username, password });
     return new lib.Socks5ProxyAgent(url.href, options);
   }
@@ -85,8 +86,12 @@ function createProxyDispatcher(lib: Undici, settings: PoolSettings, tls: TlsOpti
   }
   const token = settings.proxyAuthorization ?? (username || password ? basicAuthHeader(username, password) : undefined);
   const { cert: _cert, key: _key, passphrase: _passphrase, ...proxyTls } = tls;
+  // The pools get errand's connector (node-connections.ts): the connection to the proxy is the one r.timings sees.
+  const pool = timedPoolFactory((origin, options) => new lib.Pool(origin, options));
   return new lib.ProxyAgent({
     ...timeouts,
+    clientFactory: pool,
+    factory: pool,
     uri: url.href,
     ...(token === undefined ? {} : { token }),
     // http:// targets are forwarded in absolute form (RFC 9112 §3.2.2, as squid expects); https:// ones tunnel through CONNECT.
@@ -102,7 +107,9 @@ async function createDispatcher(settings: PoolSettings): Promise<Dispatcher> {
   // No read timeout means none, as in requests; undici's own default would end a long poll at 300 s.
   const timeouts = { headersTimeout: settings.read ?? 0, bodyTimeout: settings.read ?? 0 };
   if (settings.proxy) return createProxyDispatcher(lib, settings, tls, timeouts);
-  return new lib.Agent({ ...timeouts, connect: { ...tls, ...(settings.connect === undefined ? {} : { timeout: settings.connect }) } });
+  // errand's connector (undici's, noting the phases of each new connection for r.timings: node-connections.ts).
+  const connect = timedConnector(lib.buildConnector({ ...tls, ...(settings.connect === undefined ? {} : { timeout: settings.connect }) }));
+  return new lib.Agent({ ...timeouts, connect });
 }
 
 /** The dispatchers of one adapter, created on first use and released together by `close()`. */

@@ -6,6 +6,7 @@ import { isDecodingFailure, mapBodyError } from '../core/error-mapping.ts';
 import { FetchAdapter } from '../core/fetch-adapter.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 import { Response, type PlatformBody } from '../core/response.ts';
+import type { HopMarks } from '../core/timings.ts';
 import { resolveVerify, selectProxy, type Env } from '../core/trust-env.ts';
 import { decodedSource, isDecodingError } from './node-body.ts';
 import { dispatchRequest, type DispatchedResponse } from './node-dispatch.ts';
@@ -125,13 +126,13 @@ export class UndiciAdapter implements Adapter {
     if (upload.contentLength !== undefined) sent['content-length'] = String(upload.contentLength);
     if (upload.contentType !== undefined) sent['content-type'] = upload.contentType;
     const read = options.timeout.read ?? 0;
-    const started = Date.now();
+    const marks: HopMarks = { start: performance.now() };
     let dispatched: DispatchedResponse;
     try {
       dispatched = await dispatchRequest(dispatcher, {
         origin: url.origin, path: url.pathname + url.search, method: request.method, headers: sent, body: (upload.body ?? null) as NonNullable<Dispatcher.DispatchOptions['body']> | null,
         headersTimeout: read, bodyTimeout: read,
-      }, options.signal);
+      }, options.signal, marks);
     } catch (error) {
       throw mapTransportError(error, failure);
     }
@@ -139,7 +140,8 @@ export class UndiciAdapter implements Adapter {
     const { status, statusText, headers, body } = dispatched;
     const platform = (content: PlatformBody) => platformResponse(status, statusText, headers, content as BodyInit | null);
     return new Response({ status, statusText, headers, body: body && decodedSource(body, headers.get('content-encoding')), platform }, request, {
-      elapsed: Date.now() - started,
+      elapsed: marks.response! - marks.start,
+      marks,
       onDownloadProgress: options.onDownloadProgress,
       // Errors of errand's own decoders are known by identity (node-body.ts), others by code or message.
       mapBodyError: (error, response) => mapBodyError(error, response, signal, (e) => isDecodingError(e) || isDecodingFailure(e)),

@@ -5,17 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionError, ReadTimeoutError, RequestError, Session, type ReconnectInfo, type ServerSentEvent } from 'errand';
 import { startProxy, type TestProxy } from '../servers/proxy.ts';
+import { collect } from '../shared/events.ts';
 
 const base = inject('httpbinUrl');
-
-async function collect<T>(iterable: AsyncIterable<T>, max = 100): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) {
-    out.push(item);
-    if (out.length >= max) break;
-  }
-  return out;
-}
 
 describe('event streams in Node: through a proxy', () => {
   let proxy: TestProxy;

@@ -260,6 +260,21 @@ const checks: Record<(typeof EXAMPLES)[number], Check> = {
     expect(out.reconnects.map((r: { lastEventId: string; delay: number }) => [r.lastEventId, r.delay])).toEqual([['2', 50], ['4', 50], ['5', 50]]);
     expect(out.reconnects.map((r: { because: string }) => r.because)).toEqual(['ConnectionError', 'ConnectionError', 'the stream ended']);
   },
+  timings: (out) => {
+    // A new connection to an IP address: no lookup (dns 0), then TCP; the reused one has neither.
+    expect(out.first).toMatchObject({ dns: 0, tls: 'undefined' });
+    for (const phase of ['wait', 'tcp', 'request', 'firstByte', 'download', 'total']) expect(out.first[phase]).toBeGreaterThan(0);
+    expect(out.second).toMatchObject({ dns: 'undefined', tcp: 'undefined', tls: 'undefined' });
+    for (const phase of ['wait', 'request', 'firstByte', 'download', 'total']) expect(out.second[phase]).toBeGreaterThan(0);
+    expect(out.startedWithin).toBe(true);
+  },
+  'tracing-opentelemetry': (out) => {
+    expect(out.status).toBe(200);
+    // Three hops (two redirects) under one errand span, under the caller's span, in one trace.
+    expect(out.spans).toEqual([['GET', 'errand GET'], ['GET', 'errand GET'], ['GET', 'errand GET'], ['errand GET', 'checkout'], ['checkout', null]]);
+    expect(out.call).toMatchObject({ 'errand.hops': 3, 'errand.retries': 0, 'errand.redirects': 2, 'http.response.status_code': 200 });
+    expect(out.oneTrace).toBe(true);
+  },
 };
 
 let base = '';

@@ -8,7 +8,8 @@ type ReconnectInfo = { attempt: number; delay: number; lastEventId: string; erro
 /** What /sse/feed and /sse/echo put in each event's data: what that connection was asked with. */
 type Seen = { n?: number; method: string; lastEventId: string | null; accept: string | null; authorization: string | null; cookie: string | null; contentType: string | null; body: string };
 
-async function collect<T>(iterable: AsyncIterable<T>, max = 100): Promise<T[]> {
+/** The items of an async iterable, stopping (and so closing it) after `max`. */
+export async function collect<T>(iterable: AsyncIterable<T>, max = 100): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) {
     out.push(item);

@@ -13,6 +13,7 @@ import { responsesSuite } from './responses.ts';
 import { runtimeLimitsSuite } from './runtime-limits.ts';
 import { sessionsSuite } from './sessions.ts';
 import { streamingSuite } from './streaming.ts';
+import { timingsSuite } from './timings.ts';
 
 export const suites: Suite[] = [
   requestsSuite,
@@ -28,6 +29,7 @@ export const suites: Suite[] = [
   errorsSuite,
   runtimeLimitsSuite,
   cacheSuite,
+  timingsSuite,
 ];
 
 /** Defines every shared suite against one runtime's errand. */

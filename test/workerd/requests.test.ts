@@ -127,3 +127,16 @@ describe('workerd: interception', () => {
     })
   })
 })
+
+describe('workerd: r.timings', () => {
+  test('firstByte, download and total for each hop; undefined for what fetch does not show', async () => {
+    const out = await w.run('timings')
+    expect(out.final).toEqual({
+      moments: { start: 'number', socket: 'undefined', lookup: 'undefined', connect: 'undefined', secureConnect: 'undefined', upload: 'undefined', response: 'number', end: 'number' },
+      phases: { wait: 'undefined', dns: 'undefined', tcp: 'undefined', tls: 'undefined', request: 'undefined', firstByte: 'number', download: 'number', total: 'number' },
+      inOrder: true,
+      nonNegative: true,
+    })
+    expect(out).toMatchObject({ hopsInOrder: true, hopsWithFirstByte: 3, endBeforeReading: 'undefined', endAfterReading: 'number' })
+  })
+})

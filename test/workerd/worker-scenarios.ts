@@ -344,6 +344,30 @@ export const scenarios = {
     return { basic: basic.json(), bearer: bearer.json() }
   },
 
+  // ---- timings -----------------------------------------------------------------------------------
+
+  /** r.timings: which moments and phases are numbers (the rest is undefined), and whether they are in order. */
+  async timings(errand, base) {
+    const shape = (t: Errand.Timings) => ({
+      moments: Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'phases').map(([k, v]) => [k, typeof v])),
+      phases: Object.fromEntries(Object.entries(t.phases).map(([k, v]) => [k, typeof v])),
+      inOrder: t.start! <= t.response! && t.response! <= (t.end ?? Infinity),
+      nonNegative: Object.values(t.phases).every((v) => v === undefined || v >= 0),
+    })
+    const r = await errand.get(`${base}/redirect/2`)
+    const hops = [...r.history, r]
+    const streamed = await errand.get(`${base}/stream/3`, { stream: true })
+    const endBeforeReading = typeof streamed.timings.end
+    await streamed.read()
+    return {
+      final: shape(r.timings),
+      hopsInOrder: hops.every((hop, i) => i === 0 || hop.timings.start! >= hops[i - 1]!.timings.response!),
+      hopsWithFirstByte: hops.filter((hop) => typeof hop.timings.phases.firstByte === 'number').length,
+      endBeforeReading,
+      endAfterReading: typeof streamed.timings.end,
+    }
+  },
+
   // ---- timeouts and aborts -----------------------------------------------------------------------
 
   async 'total-timeout'(errand, base) {

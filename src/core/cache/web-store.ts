@@ -2,9 +2,11 @@ import type { CacheEntry, CacheStore } from './store.ts';
 
 /** What a WebCacheStore needs of a platform `Cache`: workerd's `caches.default`, a browser's `caches.open()`. */
 export interface WebCache {
-  match(request: RequestInfo | URL): Promise<globalThis.Response | undefined>;
-  put(request: RequestInfo | URL, response: globalThis.Response): Promise<void>;
-  delete(request: RequestInfo | URL): Promise<boolean>;
+  // errand asks by URL string only; a platform Cache, which takes a Request too, fits (and this names no
+  // DOM-only type, so the declarations compile without the DOM lib).
+  match(request: string): Promise<globalThis.Response | undefined>;
+  put(request: string, response: globalThis.Response): Promise<void>;
+  delete(request: string): Promise<boolean>;
 }
 
 // Marks a platform cache entry as one of ours: anything else under the same URL is ignored, not parsed.
