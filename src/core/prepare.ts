@@ -1,6 +1,6 @@
 import type { NetrcLookup } from './adapter.ts';
 import type { AuthOption } from './auth.ts';
-import { appendParams, encodeData, encodeJson, type EncodedBody } from './encode.ts';
+import { appendParams, type EncodedBody } from './encode.ts';
 import { InvalidURLError, MissingSchemaError, redactUrl } from './errors.ts';
 import type { MergedOptions } from './options.ts';
 import { PreparedRequest } from './prepared-request.ts';
@@ -99,8 +99,9 @@ async function prepareBody(prepared: PreparedRequest, options: MergedOptions): P
   let encoded: EncodedBody | undefined;
   // The multipart encoder loads with the first call that sends files.
   if (options.files !== undefined) encoded = (await import('./multipart.ts')).encodeMultipart(options.files, options.data);
-  else if (options.data !== undefined) encoded = encodeData(options.data);
-  else if (options.hasJson) encoded = encodeJson(options.json);
+  // The body encoders load with the first call that sends `data` or `json`.
+  else if (options.data !== undefined) encoded = (await import('./body-encoding.ts')).encodeData(options.data);
+  else if (options.hasJson) encoded = (await import('./body-encoding.ts')).encodeJson(options.json);
   if (!encoded) return;
   prepared.body = encoded.body;
   if (encoded.contentType && !prepared.headers.has('content-type')) prepared.headers.set('Content-Type', encoded.contentType);
