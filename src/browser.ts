@@ -1,6 +1,6 @@
 // Browser entry: the browser follows redirects and keeps cookies (credentials); no Node-only option works here.
 import { createApi } from './core/api.ts';
-import type { Runtime } from './core/adapter.ts';
+import type { AdapterSendOptions, Runtime } from './core/adapter.ts';
 import { FetchAdapter } from './core/fetch-adapter.ts';
 import { UnsupportedError } from './core/errors.ts';
 import type { SessionCookies } from './core/adapter.ts';
@@ -8,8 +8,12 @@ import type { SessionOptions } from './core/options.ts';
 import type { HopMarks } from './core/timings.ts';
 import { Session as CoreSession } from './core/session.ts';
 import { createDefaultExport } from './core/default-export.ts';
+import type { PreparedRequest } from './core/prepared-request.ts';
+import type { Response } from './core/response.ts';
+import { XHRAdapter } from './runtime/xhr-adapter.ts';
 
 export * from './core/index.ts';
+export { XHRAdapter } from './runtime/xhr-adapter.ts';
 
 /** Which build answered: 'browser'. */
 export const runtime = 'browser';
@@ -17,15 +21,33 @@ export const runtime = 'browser';
 function createBrowserRuntime(): Runtime {
   return {
     name: 'browser',
-    // Chromium's redirect: 'manual' gives an opaque response (no status, no Location): let it follow.
-    // User-Agent is left out: it is not CORS-safelisted and would force a preflight.
-    followsRedirects: true,
+    // No `hops`: Chromium's redirect: 'manual' gives an opaque response (no status, no Location), so the
+    // browser follows redirects, and it keeps cookies itself. User-Agent is left out: it is not
+    // CORS-safelisted and would force a preflight.
     // The browser's HTTP cache: it gets the call's `cache` mode, and is skipped (no-store) under errand's own.
     httpCache: true,
     defaultHeaders: () => ({ Accept: '*/*' }),
     createCookieJar: () => new BrowserCookies(),
-    createAdapter: () => new FetchAdapter({ runtime: 'browser', streamingUploads: false, cookieHeader: false, lookupMarks: resourceTiming }),
+    createAdapter: () => new BrowserAdapter({ runtime: 'browser', streamingUploads: false, cookieHeader: false, lookupMarks: resourceTiming }),
   };
+}
+
+/**
+ * The browser's default adapter: fetch, except for a call that asks for upload progress with a body that
+ * is not a stream, which goes through XMLHttpRequest (the only way a page sees upload progress over HTTP/1.1).
+ */
+class BrowserAdapter extends FetchAdapter {
+  #xhr: XHRAdapter | undefined;
+
+  override send(request: PreparedRequest, options: AdapterSendOptions): Promise<Response> {
+    if (!options.onUploadProgress) return super.send(request, options);
+    const body = request.body;
+    // Nothing to upload: fetch, and no upload progress to report.
+    if (body === null) return super.send(request, { ...options, onUploadProgress: undefined });
+    // A stream cannot go through XMLHttpRequest: fetch says why it cannot be sent either.
+    if (body instanceof ReadableStream) return super.send(request, options);
+    return (this.#xhr ??= new XHRAdapter()).send(request, options);
+  }
 }
 
 /**
@@ -72,7 +94,7 @@ export class Session extends CoreSession {
   }
 }
 
-const api = /* @__PURE__ */ createApi(Session);
+const api = /* @__PURE__ */ createApi(browserRuntime);
 export const { request, get, head, post, put, patch, del, options } = api;
 export { del as delete };
 

@@ -2,6 +2,7 @@
 // (runtime/deno-transport.ts); trustEnv reads what the process may read, without a prompt (runtime/deno-env.ts).
 import { createApi, VERSION } from './core/api.ts';
 import type { Runtime } from './core/adapter.ts';
+import { ownHops } from './core/hops.ts';
 import type { SessionOptions } from './core/options.ts';
 import { Session as CoreSession } from './core/session.ts';
 import { createDefaultExport } from './core/default-export.ts';
@@ -22,7 +23,7 @@ function createDenoRuntime(): Runtime {
   return {
     name: 'deno',
     // errand follows redirects itself, so each hop's Set-Cookie and credentials are handled.
-    followsRedirects: false,
+    hops: ownHops,
     // requests' default_headers; Deno's fetch decodes gzip and br, errand the rest (runtime/fetch-decode.ts).
     defaultHeaders: () => ({ 'User-Agent': `errand/${VERSION}`, 'Accept-Encoding': acceptEncoding(), Accept: '*/*' }),
     createCookieJar: () => new CookieJar(),
@@ -43,7 +44,7 @@ export class Session extends CoreSession {
   }
 }
 
-const api = /* @__PURE__ */ createApi(Session);
+const api = /* @__PURE__ */ createApi(denoRuntime);
 export const { request, get, head, post, put, patch, del, options } = api;
 export { del as delete };
 

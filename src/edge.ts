@@ -1,6 +1,7 @@
 // Edge and default entry (workerd, edge-light, worker, default): web standards only.
 import { createApi, VERSION } from './core/api.ts';
 import type { Runtime } from './core/adapter.ts';
+import { ownHops } from './core/hops.ts';
 import { FetchAdapter } from './core/fetch-adapter.ts';
 import type { SessionOptions } from './core/options.ts';
 import { Session as CoreSession } from './core/session.ts';
@@ -18,7 +19,7 @@ function createEdgeRuntime(): Runtime {
   return {
     name: 'edge',
     // errand follows redirects itself: workerd's fetch keeps Authorization on a cross-host redirect.
-    followsRedirects: false,
+    hops: ownHops,
     defaultHeaders: () => ({ 'User-Agent': `errand/${VERSION}`, Accept: '*/*' }),
     createCookieJar: () => new CookieJar(),
     createAdapter: () => new FetchAdapter({ runtime: 'edge' }),
@@ -36,7 +37,7 @@ export class Session extends CoreSession {
   }
 }
 
-const api = /* @__PURE__ */ createApi(Session);
+const api = /* @__PURE__ */ createApi(edgeRuntime);
 export const { request, get, head, post, put, patch, del, options } = api;
 export { del as delete };
 

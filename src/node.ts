@@ -2,6 +2,7 @@
 // cross-fetch only where Node has no fetch globals (--no-experimental-fetch).
 import { createApi, VERSION } from './core/api.ts';
 import type { Runtime } from './core/adapter.ts';
+import { ownHops } from './core/hops.ts';
 import { FetchAdapter } from './core/fetch-adapter.ts';
 import type { SessionOptions } from './core/options.ts';
 import { Session as CoreSession } from './core/session.ts';
@@ -33,7 +34,7 @@ function createNodeRuntime(): Runtime {
   return {
     name: 'node',
     // errand follows redirects itself, so each hop's Set-Cookie and credentials are handled.
-    followsRedirects: false,
+    hops: ownHops,
     // requests' default_headers: the transport decodes these codings itself (runtime/node-body.ts).
     defaultHeaders: () => ({ 'User-Agent': `errand/${VERSION}`, 'Accept-Encoding': ACCEPT_ENCODING, Accept: '*/*' }),
     createCookieJar: () => new CookieJar(),
@@ -57,7 +58,7 @@ export class Session extends CoreSession {
   }
 }
 
-const api = /* @__PURE__ */ createApi(Session);
+const api = /* @__PURE__ */ createApi(nodeRuntime);
 export const { request, get, head, post, put, patch, del, options } = api;
 export { del as delete };
 

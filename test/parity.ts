@@ -282,11 +282,11 @@ export const PARITY: Row[] = [
     feature: '`onUploadProgress`',
     cells: {
       node: works('test/node/transport/upload.test.ts::fires as bytes leave, with the total when the size is known'),
-      edge: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge)'),
-      browser: unsupported(`${B_LIMIT}::onUploadProgress → UnsupportedError`, 'fetch counts upload bytes only of a streamed body, which Chromium sends only over HTTP/2'),
+      edge: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge, browser)'),
+      browser: works('test/browser/upload-progress.test.ts::a 10 MiB upload reports monotonic progress ending at the total'),
       workerd: note('a stream is counted as fetch reads it, a body of known length once, when sent', `${W_REQ}::onUploadProgress counts a streamed body as fetch pulls it`),
-      bun: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge)'),
-      deno: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge)'),
+      bun: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge, browser)'),
+      deno: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge, browser)'),
     },
   },
   {

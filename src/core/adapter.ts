@@ -1,3 +1,4 @@
+import type { HopSteps } from './hops.ts';
 import type { CallBudget } from './budget.ts';
 import type { CertInput, CredentialsMode, ProgressCallback, Timeouts, VerifyInput } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -93,8 +94,12 @@ export type TraceCall = (request: PreparedRequest, call: (observe?: (budget: Cal
 export interface Runtime {
   /** 'node' | 'edge' | 'browser': named in UnsupportedError messages. */
   readonly name: string;
-  /** True where the platform follows redirects itself (the browser); errand then keeps no history. */
-  readonly followsRedirects: boolean;
+  /**
+   * The steps errand takes itself where the platform's fetch leaves them to it (core/hops.ts: cookies per
+   * hop, redirects with credential stripping). Absent where the platform follows redirects and keeps
+   * cookies itself (the browser): errand then keeps no history, and that build carries none of this code.
+   */
+  readonly hops?: HopSteps | undefined;
   /** True where the platform's fetch has an HTTP cache of its own (the browser): it gets the call's `cache` mode. */
   readonly httpCache?: boolean;
   /** Headers every new Session starts with (requests' default_headers). */

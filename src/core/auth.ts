@@ -1,9 +1,10 @@
+import { Loggable } from './errors.ts';
 import { checkHeaderValue } from './wire.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
 /** Base class of auth handlers: override `apply`; a challenge-answering scheme (Digest) also overrides `challenge`. */
-export abstract class AuthBase {
+export abstract class AuthBase extends Loggable {
   /** Adds credentials to the request (mutate it or return a new one). */
   abstract apply(request: PreparedRequest): PreparedRequest | Promise<PreparedRequest>;
   /**
@@ -14,8 +15,12 @@ export abstract class AuthBase {
     return undefined;
   }
   // Credentials stay out of logs: JSON.stringify and util.inspect show only the class.
-  toJSON(): string { return `[${this.constructor.name}]`; }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toJSON(); }
+  override toJSON(): string { return `[${this.constructor.name}]`; }
+}
+
+/** True for an auth that answers challenges itself (Digest, or any AuthBase overriding `challenge`). */
+export function answersChallenges(auth: AuthBase): boolean {
+  return auth.challenge !== AuthBase.prototype.challenge;
 }
 
 /** A function used as auth: it gets the PreparedRequest and returns it, changed. */

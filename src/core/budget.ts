@@ -1,10 +1,21 @@
 import { RequestError, TooManyRedirectsError, redactUrl } from './errors.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
-import { noRetries, type RetryCounts, type RetryKind, type RetryPolicy } from './retry.ts';
+import type { RetryCounts, RetryKind, RetryPolicy } from './retry.ts';
 
 /** An auth challenge is answered at most this often per hop: the challenge, then one `stale=true` renewal. */
 export const AUTH_REPLAYS_PER_HOP = 2;
+
+/**
+ * The retry policy of a call without a `retries` option (requests' defaults, urllib3's counts). Here,
+ * not in ./retry.ts: the send loop loads that module only when a call gives `retries` or meets a
+ * failure or a status this policy retries.
+ */
+export const DEFAULT_RETRIES: RetryPolicy = {
+  total: 2, connect: 2, read: 0, status: 2, backoffFactor: 300, backoffJitter: 300, maxBackoff: 120_000,
+  statusForcelist: [413, 429, 502, 503, 504], allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'],
+  respectRetryAfter: true,
+};
 
 /**
  * Every call has a budget (DESIGN.md): each "send another request" decision (a redirect, an auth replay,
@@ -14,7 +25,7 @@ export const AUTH_REPLAYS_PER_HOP = 2;
  */
 export class CallBudget {
   /** Retries spent in this call, by kind. */
-  readonly retries: RetryCounts = noRetries();
+  readonly retries: RetryCounts = { total: 0, connect: 0, read: 0, status: 0 };
   /** Requests sent in this call. */
   sends = 0;
   /** Redirects followed in this call. */

@@ -1,14 +1,14 @@
-import { md5 } from '@noble/hashes/legacy.js';
 import { AuthBase } from './auth.ts';
 import { splitOutsideQuotes, unescapeQuoted } from './charset.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 import { quoteString } from './wire.ts';
 
-// WebCrypto has no MD5: @noble/hashes (audited, pure JS) gives it, the same in Node, workerd and browsers.
+// WebCrypto has no MD5: @noble/hashes (audited, pure JS) gives it, the same in Node, workerd and browsers,
+// loaded at the first MD5 challenge (a bundle that never answers one does not carry it).
 // SHA-256 comes from WebCrypto, present in every runtime errand supports.
 const HASHES: Record<string, (data: Uint8Array) => Promise<Uint8Array>> = {
-  'MD5': async (data) => md5(data),
+  'MD5': async (data) => (await import('@noble/hashes/legacy.js')).md5(data),
   'SHA-256': async (data) => new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)),
 };
 const encoder = /* @__PURE__ */ new TextEncoder();

@@ -88,13 +88,6 @@ export function mapSendFailure(error: unknown, request: PreparedRequest, options
   return new ConnectionError(`Could not get a response from ${where}${via}: ${code || innermostMessage(error)}`, context);
 }
 
-/** Maps a fetch rejection to errand's errors (any runtime). */
-export function mapFetchError(error: unknown, request: PreparedRequest, signal: AbortSignal | undefined): unknown {
-  if (signal?.aborted) return signal.reason;
-  if (error instanceof RequestError) return error;
-  return mapSendFailure(error, request);
-}
-
 // zlib's codes (Z_DATA_ERROR...), Brotli's and zstd's; where a runtime gives no code, the decoders' messages.
 const DECODING_CODE = /^Z_|BROTLI|ZSTD/;
 const DECODING_MESSAGE = /incorrect header check|invalid (block|stored|distance|code)|unexpected end of file|decompress/i;

@@ -9,13 +9,15 @@ export interface ErrorContext {
 }
 
 // A brand that survives a second copy of errand (ESM + CJS in one process, or two
-// bundles): instanceof falls back to comparing the names of the class chain.
+// bundles): instanceof falls back to comparing the names of the class chain. Each class names its kind
+// in a static field with a string key: a computed key would make every class one a bundler must keep.
 const KINDS = Symbol.for('errand.errorKinds');
-const KIND = Symbol.for('errand.errorKind');
+const KIND = '~kind';
 
 /** Base of every error errand throws. Carries `request` and, where there is one, `response`. */
 export class RequestError extends Error {
-  static readonly [KIND]: string = 'RequestError';
+  /** The class's name, kept through minification (see KIND). @internal */
+  static readonly '~kind': string = 'RequestError';
   override name = 'RequestError';
   request: PreparedRequest | undefined;
   response: Response | undefined;
@@ -27,7 +29,7 @@ export class RequestError extends Error {
     this.response = context.response;
     const kinds: string[] = [];
     for (let c = new.target as unknown; typeof c === 'function' && KIND in c; c = Object.getPrototypeOf(c)) {
-      kinds.push((c as unknown as Record<symbol, string>)[KIND]!);
+      kinds.push((c as unknown as Record<string, string>)[KIND]!);
     }
     this.name = kinds[0] ?? 'RequestError';
     Object.defineProperty(this, KINDS, { value: kinds });
@@ -43,42 +45,42 @@ export class RequestError extends Error {
     // a user's subclass inherits its parent's, and a parent's error is not an instance of the subclass.
     if (typeof value !== 'object' || value === null || !Object.hasOwn(this, KIND)) return false;
     const kinds = (value as Record<symbol, unknown>)[KINDS];
-    return Array.isArray(kinds) ? kinds.includes((this as unknown as Record<symbol, string>)[KIND]) : false;
+    return Array.isArray(kinds) ? kinds.includes((this as unknown as Record<string, string>)[KIND]) : false;
   }
 }
 
 /** A 4xx/5xx status, raised by `response.raiseForStatus()`. */
-export class HTTPError extends RequestError { static override readonly [KIND]: string = 'HTTPError'; }
+export class HTTPError extends RequestError { /** @internal */ static override readonly '~kind': string = 'HTTPError'; }
 /** The connection could not be made or broke before a complete response. */
-export class ConnectionError extends RequestError { static override readonly [KIND]: string = 'ConnectionError'; }
+export class ConnectionError extends RequestError { /** @internal */ static override readonly '~kind': string = 'ConnectionError'; }
 /** The proxy refused, failed or asked for credentials (407). */
-export class ProxyError extends ConnectionError { static override readonly [KIND]: string = 'ProxyError'; }
+export class ProxyError extends ConnectionError { /** @internal */ static override readonly '~kind': string = 'ProxyError'; }
 /** TLS failed: certificate not trusted, expired, wrong host, or handshake refused. */
-export class SSLError extends ConnectionError { static override readonly [KIND]: string = 'SSLError'; }
+export class SSLError extends ConnectionError { /** @internal */ static override readonly '~kind': string = 'SSLError'; }
 /** A timeout fired. `ConnectTimeoutError` and `ReadTimeoutError` say which phase. */
-export class TimeoutError extends RequestError { static override readonly [KIND]: string = 'TimeoutError'; }
+export class TimeoutError extends RequestError { /** @internal */ static override readonly '~kind': string = 'TimeoutError'; }
 /** No connection within the `connect` timeout. */
-export class ConnectTimeoutError extends TimeoutError { static override readonly [KIND]: string = 'ConnectTimeoutError'; }
+export class ConnectTimeoutError extends TimeoutError { /** @internal */ static override readonly '~kind': string = 'ConnectTimeoutError'; }
 /** The server sent nothing for longer than the `read` timeout. */
-export class ReadTimeoutError extends TimeoutError { static override readonly [KIND]: string = 'ReadTimeoutError'; }
+export class ReadTimeoutError extends TimeoutError { /** @internal */ static override readonly '~kind': string = 'ReadTimeoutError'; }
 /** More redirects than `maxRedirects`; `response` is the last one, with its history. */
-export class TooManyRedirectsError extends RequestError { static override readonly [KIND]: string = 'TooManyRedirectsError'; }
+export class TooManyRedirectsError extends RequestError { /** @internal */ static override readonly '~kind': string = 'TooManyRedirectsError'; }
 /** The URL cannot be used. */
-export class InvalidURLError extends RequestError { static override readonly [KIND]: string = 'InvalidURLError'; }
+export class InvalidURLError extends RequestError { /** @internal */ static override readonly '~kind': string = 'InvalidURLError'; }
 /** The URL has no scheme (`example.com/path`). */
-export class MissingSchemaError extends InvalidURLError { static override readonly [KIND]: string = 'MissingSchemaError'; }
+export class MissingSchemaError extends InvalidURLError { /** @internal */ static override readonly '~kind': string = 'MissingSchemaError'; }
 /** No adapter handles the URL's scheme. */
-export class InvalidSchemaError extends InvalidURLError { static override readonly [KIND]: string = 'InvalidSchemaError'; }
+export class InvalidSchemaError extends InvalidURLError { /** @internal */ static override readonly '~kind': string = 'InvalidSchemaError'; }
 /** A header name or value that HTTP does not allow (CR/LF, non-token name, non-Latin-1 value). */
-export class InvalidHeaderError extends RequestError { static override readonly [KIND]: string = 'InvalidHeaderError'; }
+export class InvalidHeaderError extends RequestError { /** @internal */ static override readonly '~kind': string = 'InvalidHeaderError'; }
 /** The `json` option cannot be serialised (BigInt, a cycle). */
-export class InvalidJSONError extends RequestError { static override readonly [KIND]: string = 'InvalidJSONError'; }
+export class InvalidJSONError extends RequestError { /** @internal */ static override readonly '~kind': string = 'InvalidJSONError'; }
 /**
  * `response.json()` on a body that is not JSON. The message gives the position, the body's size and media
  * type, never body text (a token may sit in it).
  */
 export class JSONDecodeError extends RequestError {
-  static override readonly [KIND]: string = 'JSONDecodeError';
+  /** @internal */ static override readonly '~kind': string = 'JSONDecodeError';
   /** Where the body stops being JSON: character offset (0-based), line and column (1-based). */
   position: { offset: number; line: number; column: number } | undefined;
   /**
@@ -88,14 +90,26 @@ export class JSONDecodeError extends RequestError {
   declare readonly snippet: string | undefined;
 }
 /** The body's Content-Encoding could not be decoded. */
-export class ContentDecodingError extends RequestError { static override readonly [KIND]: string = 'ContentDecodingError'; }
+export class ContentDecodingError extends RequestError { /** @internal */ static override readonly '~kind': string = 'ContentDecodingError'; }
 /** `response.json(schema)` rejected the body; `issues` lists why. */
 export class SchemaValidationError extends RequestError {
-  static override readonly [KIND]: string = 'SchemaValidationError';
+  /** @internal */ static override readonly '~kind': string = 'SchemaValidationError';
   issues: readonly { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined }[] = [];
 }
 /** This runtime cannot do what was asked; the message says what and why. */
-export class UnsupportedError extends RequestError { static override readonly [KIND]: string = 'UnsupportedError'; }
+export class UnsupportedError extends RequestError { /** @internal */ static override readonly '~kind': string = 'UnsupportedError'; }
+
+/**
+ * Base of errand's classes that may hold credentials (Session, Request, PreparedRequest, Response, auth):
+ * Node's `util.inspect` (console.log) shows their `toJSON()` view, which leaves secrets out. One base
+ * holds the `Symbol.for` key, so each class stays one a bundler can drop when unused (a class with a
+ * computed key of its own is kept by esbuild as a possible side effect).
+ */
+export abstract class Loggable {
+  /** A view of this object without secrets (JSON.stringify and util.inspect show it). */
+  abstract toJSON(): unknown;
+  [Symbol.for('nodejs.util.inspect.custom')](): unknown { return this.toJSON(); }
+}
 
 /**
  * A URL safe for messages: no userinfo, query values masked.

@@ -1,4 +1,35 @@
-// Lines of a streamed body (Response.iterLines): split as the text arrives, in time linear in its length.
+// A streamed body in pieces: chunks of a fixed size (Response.iterContent(chunkSize)) and lines
+// (Response.iterLines), cut as the bytes arrive, in time linear in the length. Loaded at first use.
+import { joinChunks } from './bytes.ts';
+import type { BodyDecoder } from './charset.ts';
+
+/** `source` in chunks of exactly `chunkSize` bytes (the last may be shorter). */
+export async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, chunkSize: number): AsyncGenerator<Uint8Array> {
+  // Chunks wait in a list and are joined once there is a whole piece: joining at every small chunk
+  // copied the pending bytes again each time (quadratic when a server sends tiny chunks).
+  let pending: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    pending.push(chunk);
+    size += chunk.byteLength;
+    if (size < chunkSize) continue;
+    const all = joinChunks(pending);
+    let offset = 0;
+    for (; all.byteLength - offset >= chunkSize; offset += chunkSize) yield all.slice(offset, offset + chunkSize);
+    pending = offset < all.byteLength ? [all.subarray(offset)] : [];
+    size = all.byteLength - offset;
+  }
+  if (size) yield joinChunks(pending).slice();
+}
+
+/** The lines of a body's chunks, decoded with `decoder` and cut at `delimiter` (default: `\n` or `\r\n`). */
+export async function* decodeLines(chunks: AsyncIterable<Uint8Array>, decoder: BodyDecoder, delimiter: string | undefined): AsyncGenerator<string> {
+  const lines = new LineSplitter(delimiter);
+  for await (const chunk of chunks) yield* lines.push(decoder.decode(chunk, { stream: true }));
+  yield* lines.push(decoder.decode(new Uint8Array(0)));
+  const last = lines.rest();
+  if (last) yield last;
+}
 
 /**
  * Cuts text that arrives in pieces into lines. Only the new piece is searched (plus the few characters

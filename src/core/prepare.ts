@@ -1,8 +1,7 @@
 import type { NetrcLookup } from './adapter.ts';
-import { toAuth, type AuthOption } from './auth.ts';
-import { appendParams, encodeData, encodeJson, type EncodedBody } from './encode.ts';
+import type { AuthOption } from './auth.ts';
+import { appendParams, type EncodedBody } from './encode.ts';
 import { InvalidURLError, MissingSchemaError, redactUrl } from './errors.ts';
-import { encodeMultipart } from './multipart.ts';
 import type { MergedOptions } from './options.ts';
 import { PreparedRequest } from './prepared-request.ts';
 
@@ -19,7 +18,7 @@ export async function prepare(method: string, url: string | URL, options: Merged
   prepared.headers = options.headers; // mergeOptions made this Headers for this call alone
   prepared.hooks = options.hooks;
   prepared.cookies = options.cookies;
-  prepareBody(prepared, options);
+  await prepareBody(prepared, options);
   // requests' prepare_auth: credentials in the URL are used only when no auth is given (models.py).
   let auth: AuthOption | undefined = options.auth;
   if (target.username || target.password) {
@@ -33,7 +32,8 @@ export async function prepare(method: string, url: string | URL, options: Merged
   }
   prepared.url = target.href;
   if (auth !== undefined) {
-    prepared.auth = toAuth(auth);
+    // Auth classes load with the first call that uses auth (a bundle that imports none carries none).
+    prepared.auth = (await import('./auth.ts')).toAuth(auth);
     return applyAuth(prepared);
   }
   return prepared;
@@ -95,11 +95,13 @@ function joinBase(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-function prepareBody(prepared: PreparedRequest, options: MergedOptions): void {
+async function prepareBody(prepared: PreparedRequest, options: MergedOptions): Promise<void> {
   let encoded: EncodedBody | undefined;
-  if (options.files !== undefined) encoded = encodeMultipart(options.files, options.data);
-  else if (options.data !== undefined) encoded = encodeData(options.data);
-  else if (options.hasJson) encoded = encodeJson(options.json);
+  // The multipart encoder loads with the first call that sends files.
+  if (options.files !== undefined) encoded = (await import('./multipart.ts')).encodeMultipart(options.files, options.data);
+  // The body encoders load with the first call that sends `data` or `json`.
+  else if (options.data !== undefined) encoded = (await import('./body-encoding.ts')).encodeData(options.data);
+  else if (options.hasJson) encoded = (await import('./body-encoding.ts')).encodeJson(options.json);
   if (!encoded) return;
   prepared.body = encoded.body;
   if (encoded.contentType && !prepared.headers.has('content-type')) prepared.headers.set('Content-Type', encoded.contentType);

@@ -1,6 +1,6 @@
 import type { AuthBase } from './auth.ts';
 import type { BodyValue } from './encode.ts';
-import { redactUrl } from './errors.ts';
+import { Loggable, redactUrl } from './errors.ts';
 import type { Hooks } from './hooks.ts';
 
 const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie)$/i;
@@ -9,7 +9,7 @@ const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie)$/i;
  * The exact request the adapter sends: final URL (params encoded), `Headers`, encoded body, hooks.
  * Every field is mutable, as in requests.
  */
-export class PreparedRequest {
+export class PreparedRequest extends Loggable {
   method = 'GET';
   url = '';
   headers: Headers = new Headers();
@@ -43,18 +43,15 @@ export class PreparedRequest {
     return copy;
   }
 
-  toString(): string {
+  override toString(): string {
     return `<PreparedRequest [${this.method}] ${redactUrl(this.url)}>`;
   }
 
   /** A loggable view: URL redacted, credential headers masked. */
-  toJSON(): object {
+  override toJSON(): object {
     const headers: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of this.headers) headers[name] = SECRET_HEADERS.test(name) ? '***' : value;
     return { method: this.method, url: redactUrl(this.url), headers };
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): object {
-    return this.toJSON();
-  }
 }

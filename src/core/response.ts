@@ -1,8 +1,7 @@
 import { joinChunks } from './bytes.ts';
 import { bodyDecoder, decode, detectEncoding, encodingFromContentType, parseContentType } from './charset.ts';
-import { HTTPError, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
+import { HTTPError, Loggable, RequestError, SchemaValidationError, redactUrl } from './errors.ts';
 import { jsonDecodeError } from './json-error.ts';
-import { LineSplitter } from './lines.ts';
 import type { ServerSentEvent } from './event-stream.ts';
 import { parseLinks, type Link } from './links.ts';
 import type { CacheStatus } from './cache/hook.ts';
@@ -16,7 +15,7 @@ type FetchResponse = globalThis.Response;
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 
 /** Turns a failure while reading the body into an errand error; set by the runtime's adapter. */
-export type BodyErrorMapper = (error: unknown, response: Response) => Error;
+export type BodyErrorMapper = (error: unknown, response: Response) => Error | Promise<Error>;
 
 /**
  * A response body an adapter hands over without a platform Response (the Node transport): reading a
@@ -42,6 +41,8 @@ export interface ResponseParts {
   headers: Headers;
   /** null for a response without content (HEAD, 204, 304). */
   body: BodySource | null;
+  /** The final URL, where the platform followed redirects (XMLHttpRequest); else the request's. */
+  url?: string | undefined;
   /** Builds the platform Response for `r.raw` around what is left of the body. */
   platform(body: PlatformBody): FetchResponse;
 }
@@ -61,7 +62,7 @@ export function onBodySettled(response: Response, callback: () => void): void {
  * A response, as in requests: status, headers, final URL, history, timing, and a body that is loaded
  * before the call resolves (unless `stream: true`), so `content`, `text` and `json()` are synchronous.
  */
-export class Response {
+export class Response extends Loggable {
   /** Responses of the redirects followed, oldest first. */
   history: Response[] = [];
   /** Milliseconds from sending the request until the headers arrived. */
@@ -99,6 +100,7 @@ export class Response {
     /** The moments of this hop the adapter saw (see `timings`); `end` is noted here, when the body has been read. */
     marks?: HopMarks | undefined; lookupMarks?: MarksLookup | undefined;
   }) {
+    super();
     if ('arrayBuffer' in raw) this.#raw = raw;
     else this.#parts = raw;
     this.#request = request;
@@ -147,7 +149,7 @@ export class Response {
   get ok(): boolean { return this.statusCode < 400; }
   get headers(): Headers { return this.#parts?.headers ?? this.raw.headers; }
   /** The final URL, after redirects. */
-  get url(): string { return this.#raw?.url || this.#request.url; }
+  get url(): string { return this.#raw?.url || this.#parts?.url || this.#request.url; }
   /** True for a 301/302/303/307/308 with a Location. */
   get isRedirect(): boolean { return this.headers.has('location') && REDIRECT_CODES.includes(this.statusCode); }
   /** True for a 301/308 with a Location. */
@@ -253,7 +255,7 @@ export class Response {
         this.#body = await source.all();
         this.#markEnd();
       } catch (error) {
-        throw this.#mapBodyError(error, this);
+        throw await this.#mapBodyError(error, this);
       } finally {
         this.settle();
       }
@@ -270,31 +272,14 @@ export class Response {
     if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) throw new TypeError('errand: chunkSize must be a positive integer');
     const source = this.#body !== undefined ? [this.#body] : this.rawChunks();
     if (!chunkSize) { for await (const chunk of source) if (chunk.byteLength) yield chunk; return; }
-    // Chunks wait in a list and are joined once there is a whole piece: joining at every small chunk
-    // copied the pending bytes again each time (quadratic when a server sends tiny chunks).
-    let pending: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of source) {
-      pending.push(chunk);
-      size += chunk.byteLength;
-      if (size < chunkSize) continue;
-      const all = joinChunks(pending);
-      let offset = 0;
-      for (; all.byteLength - offset >= chunkSize; offset += chunkSize) yield all.slice(offset, offset + chunkSize);
-      pending = offset < all.byteLength ? [all.subarray(offset)] : [];
-      size = all.byteLength - offset;
-    }
-    if (size) yield joinChunks(pending).slice();
+    // Cutting into pieces (and lines, below) is loaded at first use: most callers read the body whole.
+    yield* (await import('./lines.ts')).rechunk(source, chunkSize);
   }
 
   /** The body as lines of text (split on `\n` or `\r\n`, or on `delimiter`), decoded with `encoding`. */
   async *iterLines(options: { delimiter?: string } = {}): AsyncGenerator<string> {
     const decoder = bodyDecoder(this.encoding ?? 'utf-8');
-    const lines = new LineSplitter(options.delimiter);
-    for await (const chunk of this.iterContent()) yield* lines.push(decoder.decode(chunk, { stream: true }));
-    yield* lines.push(decoder.decode(new Uint8Array(0)));
-    const last = lines.rest();
-    if (last) yield last;
+    yield* (await import('./lines.ts')).decodeLines(this.iterContent(), decoder, options.delimiter);
   }
 
   /**
@@ -333,16 +318,15 @@ export class Response {
     }
   }
 
-  toString(): string { return `<Response [${this.statusCode}]>`; }
+  override toString(): string { return `<Response [${this.statusCode}]>`; }
   /** A loggable view: Set-Cookie values masked, URLs redacted. */
-  toJSON(): object {
+  override toJSON(): object {
     const headers: Record<string, string> = Object.create(null); // a header may be named __proto__
     for (const [name, value] of this.headers) {
       headers[name] = name === 'set-cookie' ? '***' : name === 'location' || name === 'content-location' ? redactUrl(new URL(value, this.url)) : value;
     }
     return { statusCode: this.statusCode, reason: this.reason, url: redactUrl(this.url), headers };
   }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return `<Response [${this.statusCode}] ${redactUrl(this.url)}>`; }
 
   private describe(): string {
     return `the response from ${redactUrl(this.url)} (${this.statusCode})`;
@@ -372,7 +356,7 @@ export class Response {
         try {
           result = await next;
         } catch (error) {
-          throw this.#mapBodyError(error, this);
+          throw await this.#mapBodyError(error, this);
         }
         if (result.done) { finished = true; this.#markEnd(); break; }
         next = reader.read();

@@ -1,3 +1,4 @@
+import { DEFAULT_RETRIES } from './budget.ts';
 import { ConnectionError, ConnectTimeoutError, ProxyError, ReadTimeoutError, SSLError } from './errors.ts';
 import { checkOptionNames } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -50,17 +51,12 @@ export type RetryKind = 'connect' | 'read' | 'status';
 /** Retries spent so far in one call, by kind. */
 export type RetryCounts = Record<RetryKind | 'total', number>;
 
-const DEFAULTS: Omit<RetryPolicy, 'connect' | 'status'> = {
-  total: 2, read: 0, backoffFactor: 300, backoffJitter: 300, maxBackoff: 120_000,
-  statusForcelist: [413, 429, 502, 503, 504], allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'],
-  respectRetryAfter: true,
-};
-const OPTION_NAMES = [...Object.keys(DEFAULTS), 'connect', 'status'];
+const OPTION_NAMES = Object.keys(DEFAULT_RETRIES);
 const COUNTS = ['total', 'connect', 'read', 'status'] as const;
 
 /** `retries` option → policy. `0` turns retrying off. */
 export function normalizeRetries(input: number | RetryOptions | undefined): RetryPolicy {
-  if (input === undefined) return { ...DEFAULTS, connect: DEFAULTS.total, status: DEFAULTS.total };
+  if (input === undefined) return DEFAULT_RETRIES;
   if (typeof input === 'number') {
     checkCount('retries', input);
     return normalizeRetries({ total: input });
@@ -68,7 +64,7 @@ export function normalizeRetries(input: number | RetryOptions | undefined): Retr
   if (typeof input !== 'object' || input === null) throw new TypeError('errand: retries must be a number or retry options');
   checkOptionNames(input, OPTION_NAMES, 'retries option');
   const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as RetryOptions;
-  const policy = { ...DEFAULTS, ...given } as RetryPolicy;
+  const policy = { ...DEFAULT_RETRIES, ...given } as RetryPolicy;
   // urllib3: a count left unset falls back to the total.
   policy.connect = given.connect ?? policy.total;
   policy.status = given.status ?? policy.total;

@@ -1,15 +1,19 @@
 import type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapter.ts';
-import { CallBudget } from './budget.ts';
+import type { HopSteps } from './hops.ts';
+import { CallBudget, DEFAULT_RETRIES } from './budget.ts';
 import type { SessionCache } from './cache/hook.ts';
 import { RequestError, TimeoutError, UnsupportedError, redactUrl } from './errors.ts';
 import { runRequestHooks, runResponseHooks } from './hooks.ts';
 import type { MergedOptions } from './options.ts';
 import { applyAuth } from './prepare.ts';
-import { nextRedirect, shouldStripAuth } from './redirect.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response, onBodySettled } from './response.ts';
-import { nextRetry, normalizeRetries, sleep } from './retry.ts';
-import { checkCookie, checkHeaderLines } from './wire.ts';
+import { checkHeaderLines } from './wire.ts';
+
+// The retry engine (./retry.ts) is loaded when a call first needs it: a `retries` option, or an outcome
+// the policy may retry (a failure, a status of its force list). A plain call that succeeds never loads it.
+let retryEngine: typeof import('./retry.ts') | undefined;
+const loadRetry = async () => (retryEngine ??= await import('./retry.ts'));
 
 /** What the loop needs from its Session. */
 export interface SendContext {
@@ -36,7 +40,9 @@ export function sendLoop(context: SendContext, first: PreparedRequest, options: 
  */
 async function runLoop(context: SendContext, first: PreparedRequest, options: LoopOptions,
   observe: ((budget: CallBudget) => void) | undefined): Promise<Response> {
-  const followsItself = context.runtime.followsRedirects;
+  // Where the runtime gives no hop steps, the platform follows redirects and keeps cookies (the browser).
+  const hops = context.runtime.hops;
+  const followsItself = !hops;
   if (followsItself && !options.allowRedirects) {
     throw new UnsupportedError(`allowRedirects: false is not possible in ${context.runtime.name}: fetch hides the 3xx there (an opaque response), so errand lets the browser follow redirects`, { request: first });
   }
@@ -44,13 +50,14 @@ async function runLoop(context: SendContext, first: PreparedRequest, options: Lo
     throw new UnsupportedError(`maxRedirects cannot be enforced in ${context.runtime.name}: the browser follows redirects itself (up to 20)`, { request: first });
   }
   // A cached hop may send once more: a 304 that matches nothing stored is asked again unconditionally.
-  const budget = new CallBudget(normalizeRetries(options.retries), options.maxRedirects ?? 30, context.cache ? 1 : 0);
+  const policy = options.retries === undefined ? DEFAULT_RETRIES : (await loadRetry()).normalizeRetries(options.retries);
+  const budget = new CallBudget(policy, options.maxRedirects ?? 30, context.cache ? 1 : 0);
   observe?.(budget);
   const call = startCall(options, () => request);
   const history: Response[] = [];
   let request = first;
   let hopRetries = 0;
-  // After a redirect that stripped credentials, cookies set for any host stop too (see setCookieHeader).
+  // After a redirect that stripped credentials, cookies set for any host stop too (see HopSteps.setCookieHeader).
   let stripped = false;
   let response: Response | undefined;
   try {
@@ -59,21 +66,23 @@ async function runLoop(context: SendContext, first: PreparedRequest, options: Lo
       if (request.hooks.request.length) request = await runRequestHooks(request.hooks.request, request);
       // credentials: 'omit' means no cookies, as in fetch: the jar is neither read nor filled.
       const jar = options.credentials === 'omit' ? undefined : context.cookies;
-      if (jar?.ready) await jar.ready();
-      const cookieSetHere = setCookieHeader(request, jar, !stripped);
+      if (hops && jar?.ready) await jar.ready();
+      const cookieSetHere = hops?.setCookieHeader(request, jar, !stripped);
       // Hooks, auth and hand-set headers did not pass the options' check: nothing unchecked reaches the wire.
       checkHeaderLines(request.headers, { request });
       const outcome = await sendHop(context, request, options, call.signal, budget, history);
       // A response from the cache is an answer: it is not retried, nor answered with credentials (Digest).
       const cached = isFromCache(outcome);
-      const retryStep = cached ? undefined : nextRetry(budget.retry, request, outcome, budget.retries);
+      const mayRetry = !cached && (!(outcome instanceof Response) || budget.retry.statusForcelist.includes(outcome.statusCode));
+      const retry = mayRetry ? await loadRetry() : undefined;
+      const retryStep = retry?.nextRetry(budget.retry, request, outcome, budget.retries);
       if (retryStep) {
         budget.retried(retryStep.kind);
         hopRetries++;
         const info = outcome instanceof Response ? { response: outcome } : { error: outcome };
         for (const hook of request.hooks.retry) await hook({ attempt: budget.retries.total, request, delay: retryStep.delay, ...info });
         if (outcome instanceof Response) await outcome.close();
-        await sleep(retryStep.delay, call.signal);
+        await retry!.sleep(retryStep.delay, call.signal);
         continue;
       }
       if (!(outcome instanceof Response)) throw withAttempts(outcome, budget.retries.total);
@@ -81,7 +90,7 @@ async function runLoop(context: SendContext, first: PreparedRequest, options: Lo
       response.retries = hopRetries;
       // requests gives each hop the hops before it (never itself).
       response.history = [...history];
-      const next = await nextStep(request, response, options, budget, cached);
+      const next = await nextStep(hops, request, response, options, budget, cached);
       if (!next) break;
       history.push(response);
       await response.close();
@@ -89,7 +98,7 @@ async function runLoop(context: SendContext, first: PreparedRequest, options: Lo
       hopRetries = 0;
       // The jar may have changed (a 401 can set cookies): recompute the header we set.
       if (next.replay && cookieSetHere) next.request.headers.delete('cookie');
-      if (!next.replay && shouldStripAuth(request.url, next.request.url)) stripped = true;
+      if (!next.replay && hops!.shouldStripAuth(request.url, next.request.url)) stripped = true;
       request = next.request.auth && !next.replay ? await applyAuth(next.request) : next.request;
     }
     if (!options.stream) await response.read();
@@ -143,11 +152,7 @@ async function sendNetwork(context: SendContext, request: PreparedRequest, optio
     return error;
   }
   const jar = options.credentials === 'omit' ? undefined : context.cookies;
-  if (jar) {
-    const setCookies = outcome.headers.getSetCookie?.() ?? [];
-    if (setCookies.length && jar.ready) await jar.ready(true);
-    outcome.cookies = jar.storeFrom(outcome.url, setCookies);
-  }
+  if (jar) await context.runtime.hops?.storeCookies(outcome, jar);
   return outcome;
 }
 
@@ -160,14 +165,15 @@ function isFromCache(outcome: unknown): boolean {
  * What follows a final response, drawn from the budget: an auth replay (at most AUTH_REPLAYS_PER_HOP per
  * hop), else a redirect (up to maxRedirects), else nothing: the response is the answer.
  */
-async function nextStep(request: PreparedRequest, response: Response, options: LoopOptions,
+async function nextStep(hops: HopSteps | undefined, request: PreparedRequest, response: Response, options: LoopOptions,
   budget: CallBudget, cached: boolean): Promise<{ request: PreparedRequest; replay: boolean } | undefined> {
   const replay = request.auth && !cached ? await request.auth.challenge(response, request) : undefined;
   if (replay && budget.authReplay()) return { request: replay, replay: true };
   if (replay) return undefined; // the hop's challenges are spent: the 401 is the answer
+  if (!hops) return undefined; // the platform followed the redirects
   let redirect: PreparedRequest | undefined;
   try {
-    redirect = nextRedirect(request, response, options.sensitiveHeaders);
+    redirect = hops.nextRedirect(request, response, options.sensitiveHeaders);
   } catch (error) {
     if (options.allowRedirects) throw error; // an unusable Location matters only when following it
   }
@@ -185,24 +191,9 @@ function withAttempts(error: unknown, retries: number): unknown {
   return error;
 }
 
-// The Cookie header is computed here for every hop: the jar's cookies for this URL, overridden by
-// name by the call's own cookies (a null one suppresses the jar's). An explicit Cookie header wins.
-// `anyHost`: whether cookies set for any host (by name only) may go; not after a redirect that
-// stripped credentials, since they are as much the caller's secrets as Authorization is.
-function setCookieHeader(request: PreparedRequest, jar: CookieStore | undefined, anyHost: boolean): boolean {
-  if (request.headers.has('cookie')) return false;
-  const own = request.cookies;
-  const pairs = (jar?.cookiesFor(request.url, anyHost) ?? []).filter(([name]) => !Object.hasOwn(own, name));
-  for (const [name, value] of Object.entries(own)) if (value !== null) pairs.push([name, value]);
-  // RFC 6265 §4.1.1, checked by core/wire.ts so no error quotes a cookie value.
-  for (const [name, value] of pairs) checkCookie(name, value, { request });
-  if (pairs.length) request.headers.set('Cookie', pairs.map(([name, value]) => `${name}=${value}`).join('; '));
-  return pairs.length > 0;
-}
-
 function toAdapterOptions(options: LoopOptions, signal: AbortSignal | undefined, context: SendContext): AdapterSendOptions {
   const sent: AdapterSendOptions = {
-    signal, redirect: context.runtime.followsRedirects ? 'follow' : 'manual', timeout: options.timeout, proxies: options.proxies,
+    signal, redirect: context.runtime.hops ? 'manual' : 'follow', timeout: options.timeout, proxies: options.proxies,
     verify: options.verify, cert: options.cert, trustEnv: options.trustEnv, credentials: options.credentials,
     onUploadProgress: options.onUploadProgress, onDownloadProgress: options.onDownloadProgress,
   };

@@ -1,12 +1,13 @@
 import type { Adapter, NetrcLookup, Runtime, SessionCookies } from './adapter.ts';
 import { createSessionCache, type SessionCache } from './cache/hook.ts';
-import { InvalidSchemaError, redactUrl } from './errors.ts';
+import { findAdapter, headOptions, lazyNetrc, sessionCall, type SessionState } from './call.ts';
+import { Loggable, redactUrl } from './errors.ts';
 import type { ServerSentEvent } from './event-stream.ts';
 import type { EventsOptions } from './events.ts';
 import type { HooksOption } from './hooks.ts';
 import {
   SEND_OPTION_NAMES, SESSION_OPTION_NAMES, applyHeaders, checkOptionNames, mergeOptions,
-  type RequestOptions, type SendOptions, type SessionDefaults, type SessionOptions,
+  type RequestOptions, type SendOptions, type SessionOptions,
 } from './options.ts';
 import { prepare } from './prepare.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -27,7 +28,7 @@ export interface PaginateOptions extends RequestOptions {
  * across requests. Its defaults are public and mutable, as in requests.
  * @example const s = new Session({ headers: { 'x-test': 'true' } }); s.auth = ['user', 'pass'];
  */
-export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
+export class Session extends Loggable implements Omit<SessionOptions, 'cookies' | 'cache'> {
   headers: Headers;
   auth: SessionOptions['auth'];
   params: SessionOptions['params'];
@@ -50,13 +51,13 @@ export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
   cookies: SessionCookies;
   protected readonly runtime: Runtime;
   private adapters: [prefix: string, adapter: Adapter][] = [];
-  #netrc: NetrcLookup | undefined;
   // The HTTP cache, when the Session was made with `cache` (fixed for the Session's life).
   readonly #cache: SessionCache | undefined;
   // trustEnv's .netrc, read at the first request that asks and kept (see Runtime.readNetrc).
-  readonly #netrcAuth: NetrcLookup = (url) => (this.#netrc ??= this.runtime.readNetrc?.() ?? (() => undefined))(url);
+  readonly #netrc: NetrcLookup;
 
   constructor(options: SessionOptions = {}, runtime: Runtime) {
+    super();
     checkOptionNames(options, SESSION_OPTION_NAMES, 'Session option');
     this.runtime = runtime;
     this.headers = applyHeaders(new Headers(runtime.defaultHeaders()), options.headers);
@@ -69,26 +70,19 @@ export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
     const adapter = runtime.createAdapter();
     this.mount('https://', adapter);
     this.mount('http://', adapter);
+    this.#netrc = lazyNetrc(runtime);
     for (const key of ['runtime', 'adapters', 'auth']) Object.defineProperty(this, key, { enumerable: false, writable: true });
   }
 
   /** Sends a request with any method (`MKCOL` too). */
   request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
-    return this.#request(method, url, options);
-  }
-
-  // `ownQuery`: parameter names the URL already carries (a next page's link), so params do not repeat them.
-  async #request(method: string, url: string | URL, options: RequestOptions, ownQuery?: ReadonlySet<string>): Promise<Response> {
-    const merged = mergeOptions(this.defaults(), options);
-    if (ownQuery?.size) merged.params = merged.params.filter(([key]) => !ownQuery.has(key));
-    const prepared = await prepare(method, url, merged, this.#netrcAuth);
-    return sendLoop(this.context(), prepared, merged);
+    return sessionCall(this.#state(), method, url, options);
   }
 
   get(url: string | URL, options?: RequestOptions): Promise<Response> { return this.request('GET', url, options); }
   /** HEAD; redirects are not followed unless `allowRedirects: true`, as in requests (the browser always follows). */
   head(url: string | URL, options?: RequestOptions): Promise<Response> {
-    return this.request('HEAD', url, this.runtime.followsRedirects ? options : { allowRedirects: false, ...options });
+    return this.request('HEAD', url, headOptions(this.runtime, options));
   }
   post(url: string | URL, options?: RequestOptions): Promise<Response> { return this.request('POST', url, options); }
   put(url: string | URL, options?: RequestOptions): Promise<Response> { return this.request('PUT', url, options); }
@@ -98,13 +92,13 @@ export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
 
   /** Merges this session's state into a Request and prepares it (requests' `prepare_request`). */
   prepareRequest(request: Request): Promise<PreparedRequest> {
-    return prepare(request.method, request.url, mergeOptions(this.defaults(), request.options), this.#netrcAuth);
+    return prepare(request.method, request.url, mergeOptions(this, request.options), this.#netrc);
   }
 
   /** Sends exactly this PreparedRequest, with the session's transport defaults under `options`. */
   send(prepared: PreparedRequest, options: SendOptions = {}): Promise<Response> {
     checkOptionNames(options, SEND_OPTION_NAMES, 'send option');
-    return sendLoop(this.context(), prepared, mergeOptions(this.defaults(), options));
+    return sendLoop(this.#state(), prepared, mergeOptions(this, options));
   }
 
   /** Mounts an adapter for URLs starting with `prefix`; the longest matching prefix wins. */
@@ -116,10 +110,7 @@ export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
 
   /** The adapter for a URL: the longest mounted prefix that matches (case-insensitive). */
   getAdapter(url: string): Adapter {
-    const lower = url.toLowerCase();
-    const found = this.adapters.find(([prefix]) => lower.startsWith(prefix.toLowerCase()));
-    if (!found) throw new InvalidSchemaError(`No adapter is mounted for ${redactUrl(url)}`);
-    return found[1];
+    return findAdapter(this.adapters, url);
   }
 
   /**
@@ -133,7 +124,7 @@ export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
     let ownQuery: Set<string> | undefined;
     for (let page = 0; target && page < maxPages; page++) {
       // A next link usually repeats the query it was asked with (GitHub's does): params add only what it lacks.
-      const response = await this.#request('GET', target, rest, ownQuery);
+      const response = await sessionCall(this.#state(), 'GET', target, rest, ownQuery);
       seen.add(response.url);
       yield response;
       target = await next(response);
@@ -169,23 +160,18 @@ export class Session implements Omit<SessionOptions, 'cookies' | 'cache'> {
     await this.close();
   }
 
-  toString(): string { return `<Session>`; }
+  override toString(): string { return `<Session>`; }
   /** A loggable view without secrets: header names, cookie names, proxy URLs redacted. */
-  toJSON(): object {
+  override toJSON(): object {
     return {
       headers: [...this.headers.keys()], cookies: [...this.cookies].map((c) => c.name),
       proxies: Object.fromEntries(Object.entries(this.proxies ?? {}).map(([k, v]) => [k, v == null ? v : redactUrl(v)])),
       baseUrl: this.baseUrl == null ? undefined : redactUrl(String(this.baseUrl)),
     };
   }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return `<Session ${JSON.stringify(this.toJSON())}>`; }
 
-  /** The session's own fields are its defaults (mergeOptions reads them, never its cookie jar). */
-  private defaults(): SessionDefaults {
-    return this;
-  }
-
-  private context() {
-    return { runtime: this.runtime, getAdapter: (url: string) => this.getAdapter(url), cookies: this.cookies, cache: this.#cache };
+  /** What a call reads (core/call.ts): the session's own fields are its defaults (never its cookie jar). */
+  #state(): SessionState {
+    return { runtime: this.runtime, defaults: this, netrc: this.#netrc, cookies: this.cookies, cache: this.#cache, getAdapter: (url) => this.getAdapter(url) };
   }
 }

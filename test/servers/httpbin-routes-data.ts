@@ -156,12 +156,15 @@ export const dataRoutes: Route[] = [
     ctx.res.end();
   }),
   route('/consume', null, async (ctx) => {
-    // Counts the upload without buffering it, for bounded-memory streaming tests.
+    // Counts the upload without buffering it, for bounded-memory streaming tests. `chunk_delay_ms` pauses
+    // after each chunk read, so that a client sees its upload move slowly (upload progress, abort mid-upload).
+    const pause = intParam(ctx.query.get('chunk_delay_ms'), 0, 1000);
     const hash = createHash('sha256');
     let bytes = 0;
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       hash.update(chunk);
+      if (pause && !(await sleep(pause, ctx.signal))) return;
     }
     sendJson(ctx, { bytes, sha256: hash.digest('hex'), headers: echoHeaders(ctx.req) });
   }),

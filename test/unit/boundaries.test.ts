@@ -1,8 +1,9 @@
 // STYLE.md §3: import boundaries, checked from the import specifiers in src/.
 // - src/core/** imports only src/core/** (never node:*, undici, tough-cookie, cross-fetch, zod, nor any package);
-// - src/browser.ts never imports src/runtime/** (tough-cookie and undici must not reach the browser bundle).
+// - src/browser.ts imports from src/runtime/** only the browser's own transport (src/runtime/xhr-*.ts), and
+//   those import only src/core/** and each other (tough-cookie and undici must not reach the browser bundle).
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -10,6 +11,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const src = join(root, 'src');
 const core = join(src, 'core');
 const runtime = join(src, 'runtime');
+// The browser build's own runtime modules: the XMLHttpRequest transport (STYLE.md: runtime/xhr-adapter.ts).
+const BROWSER_RUNTIME = /^xhr-[\w-]+\.ts$/;
+const isBrowserRuntime = (path: string) => inside(path, runtime) && BROWSER_RUNTIME.test(basename(path));
 const FORBIDDEN_IN_CORE = /^(node:|undici$|undici\/|tough-cookie$|tough-cookie\/|cross-fetch$|cross-fetch\/|zod$|zod\/)/;
 // Packages src/core may import after all. Empty: STYLE.md §3 allows only src/core/**. A platform-free
 // package (say a hash library for Digest) goes here only by a decision of the lead, never to silence this test.
@@ -60,8 +64,11 @@ function violations(file: string, source = readFileSync(file, 'utf8')): string[]
         else if (!target) problems.push(`${show(file)}: imports the package '${specifier}'; src/core may import only src/core/** (STYLE.md §3)`);
         else if (!inside(target, core)) problems.push(`${show(file)}: imports '${specifier}' (${show(target)}), outside src/core (STYLE.md §3)`);
       }
-      if (file === join(src, 'browser.ts') && target && inside(target, runtime)) {
-        problems.push(`${show(file)}: imports '${specifier}' (${show(target)}); the browser entry must not import src/runtime/** (STYLE.md §3)`);
+      if (file === join(src, 'browser.ts') && target && inside(target, runtime) && !isBrowserRuntime(target)) {
+        problems.push(`${show(file)}: imports '${specifier}' (${show(target)}); the browser entry must not import src/runtime/** but its own xhr-* modules (STYLE.md §3)`);
+      }
+      if (isBrowserRuntime(file) && (!target || !(inside(target, core) || isBrowserRuntime(target)))) {
+        problems.push(`${show(file)}: imports '${specifier}'; the browser's runtime modules import only src/core/** and each other (STYLE.md §3)`);
       }
     }
   }
@@ -110,6 +117,10 @@ describe('import boundaries', () => {
       expect.stringMatching(/src.browser\.ts: imports '\.\/runtime\/cookie-jar\.ts'.*must not import src\/runtime/),
     ]);
     expect(violations(browser, "import { Session } from './core/session.ts';")).toEqual([]);
+    expect(violations(browser, "import { XHRAdapter } from './runtime/xhr-adapter.ts';")).toEqual([]);
+    expect(violations(join(runtime, 'xhr-adapter.ts'), "import { Agent } from 'undici';")).toEqual([expect.stringContaining('import only src/core')]);
+    expect(violations(join(runtime, 'xhr-adapter.ts'), "import { CookieJar } from './cookie-jar.ts';")).toEqual([expect.stringContaining('import only src/core')]);
+    expect(violations(join(runtime, 'xhr-adapter.ts'), "import { Response } from '../core/response.ts';\nimport { x } from './xhr-transport.ts';")).toEqual([]);
     // The Node entry may use the runtime folder.
     expect(violations(join(src, 'node.ts'), "import { CookieJar } from './runtime/cookie-jar.ts';")).toEqual([]);
   });

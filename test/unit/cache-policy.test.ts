@@ -4,7 +4,7 @@ import { newPolicy, parseHttpDate, readableHeaders, varyMatches, type PolicyRequ
 import { MemoryCacheStore } from '../../src/core/cache/memory-store.ts';
 import type { CacheEntry } from '../../src/core/cache/store.ts';
 
-const settings = { store: undefined, shared: false, maxEntrySize: 1e6, heuristic: true };
+const settings = { store: new MemoryCacheStore(), shared: false, maxEntrySize: 1e6, heuristic: true };
 const request = (headers: Record<string, string> = {}): PolicyRequest => ({ url: 'http://a.test/x', method: 'GET', headers: { host: 'a.test', ...headers } });
 
 describe('HTTP-date (RFC 9110 §5.6.7)', () => {

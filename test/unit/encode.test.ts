@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidJSONError, Request, RequestError, Session, type DataInput, type ParamsInput } from 'errand';
-import { appendParams, encodeData, encodeJson, encodePairs, toBytes, toPairs } from '../../src/core/encode.ts';
+import { appendParams, encodePairs, toPairs } from '../../src/core/encode.ts';
+import { encodeData, encodeJson, toBytes } from '../../src/core/body-encoding.ts';
 import { fuzz } from './fuzz-options.ts';
 
 const text = (bytes: unknown) => new TextDecoder().decode(bytes as Uint8Array);

@@ -4,6 +4,7 @@
 import { checkOptionNames } from '../options.ts';
 import type { PreparedRequest } from '../prepared-request.ts';
 import type { Response } from '../response.ts';
+import { MemoryCacheStore } from './memory-store.ts';
 import type { CacheStore } from './store.ts';
 
 /** Per call: fetch's `RequestCache` names. */
@@ -25,7 +26,7 @@ export interface CacheOptions {
 
 /** The `cache` option, normalised. */
 export interface CacheSettings {
-  store: CacheStore | undefined;
+  store: CacheStore;
   shared: boolean;
   maxEntrySize: number;
   heuristic: boolean;
@@ -100,7 +101,9 @@ export function createSessionCache(option: boolean | CacheOptions | null | undef
     if (given[name] !== undefined && typeof given[name] !== 'boolean') throw new TypeError(`errand: cache.${name} must be true or false`);
   }
   return new SessionCache({
-    store: given.store === undefined ? undefined : checkStore(given.store),
+    // The default store is made here, not by the engine (./http-cache.ts): the engine is a chunk loaded at
+    // first use, and what it imports loads with the page in bundlers that split code at import().
+    store: given.store === undefined ? new MemoryCacheStore() : checkStore(given.store),
     shared: given.shared ?? false,
     maxEntrySize,
     heuristic: given.heuristic ?? true,

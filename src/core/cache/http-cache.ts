@@ -6,7 +6,6 @@ import { Response } from '../response.ts';
 import { bytesResponse, tappedResponse } from './cached-response.ts';
 import { Flights, waitFor } from './collapse.ts';
 import type { CacheEngine, CacheExchange, CacheSettings, CacheStatus } from './hook.ts';
-import { MemoryCacheStore } from './memory-store.ts';
 import {
   MAX_VARY_FIELDS, alignedRequest, cacheKey, storedField, loadPolicy, newPolicy, policyRequest, responseDirective, servedHeaders, storedPolicy,
   updatingHeaders, varyFields, varyMatches, withoutDirective, type Policy, type PolicyRequest,
@@ -35,7 +34,7 @@ export class HttpCache implements CacheEngine {
 
   constructor(settings: CacheSettings, background: Background) {
     this.#settings = settings;
-    this.#store = settings.store ?? new MemoryCacheStore();
+    this.#store = settings.store;
     this.#background = background;
   }
 
