@@ -2,23 +2,14 @@
 // request line, body, Content-Length, Transfer-Encoding, Authorization, Cookie, per hop.
 import * as errand from 'errand';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { rawHeaderValues, startForwardProxy } from '../servers/forward-proxy.ts';
 import { startProxy } from '../servers/proxy.ts';
 import { respond, type Behaviour } from '../servers/behaviours.ts';
-import { startRawServer, type RawServer, type RecordedRequest } from '../servers/raw-server.ts';
+import type { RawServer, RecordedRequest } from '../servers/raw-server.ts';
+import { scriptedServers } from './_scripted-server.ts';
 
-const started: RawServer[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.close()));
-});
-
-/** A server answering the i-th request with script[i], whatever its path; past the end, 500 and `unscripted`. */
-async function server(...script: Behaviour[]): Promise<RawServer> {
-  const raw = await startRawServer({ script });
-  started.push(raw);
-  return raw;
-}
+const server = scriptedServers();
 
 const redirect = (status: number, location: string, extra: [string, string][] = []): Behaviour => respond(status, [['Location', location], ...extra]);
 const ok = (body = 'ok'): Behaviour => respond(200, [['Content-Type', 'text/plain']], body);

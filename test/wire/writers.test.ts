@@ -2,21 +2,12 @@
 // of its own is refused with InvalidHeaderError before any byte leaves (the server sees no connection);
 // a hand-set string body goes out as its UTF-8 bytes with nothing added; server-chosen names round-trip.
 import * as errand from 'errand';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { respond, type Behaviour } from '../servers/behaviours.ts';
-import { startRawServer, type RawServer } from '../servers/raw-server.ts';
+import type { RawServer } from '../servers/raw-server.ts';
+import { scriptedServers } from './_scripted-server.ts';
 
-const started: RawServer[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.close()));
-});
-
-/** A server answering the i-th request with script[i], whatever its path. */
-async function server(...script: Behaviour[]): Promise<RawServer> {
-  const raw = await startRawServer({ script });
-  started.push(raw);
-  return raw;
-}
+const server = scriptedServers();
 
 const ok: Behaviour = respond(200, [['Content-Type', 'text/plain']], 'ok');
 
