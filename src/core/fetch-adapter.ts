@@ -114,7 +114,7 @@ export async function refuseUnsupported(request: PreparedRequest, options: Adapt
     refuse('cookies (or a Cookie header)', "the browser forbids that header and keeps cookies itself; use credentials: 'include' and let the server set them");
   }
   // Chromium answers a Digest 401 to a credentialed request with its own login prompt, which never settles.
-  if (options.credentials === 'include' && request.auth && (await import('./auth.ts')).answersChallenges(request.auth)) {
+  if (options.credentials === 'include' && request.auth && (await import('./auth-option.ts')).answersChallenges(request.auth)) {
     refuse("a challenge-based auth (Digest) with credentials: 'include'", 'the browser would hold the 401 for its own login prompt; leave credentials unset for this request');
   }
 }

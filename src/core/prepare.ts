@@ -33,7 +33,7 @@ export async function prepare(method: string, url: string | URL, options: Merged
   prepared.url = target.href;
   if (auth !== undefined) {
     // Auth classes load with the first call that uses auth (a bundle that imports none carries none).
-    prepared.auth = (await import('./auth.ts')).toAuth(auth);
+    prepared.auth = (await import('./auth-option.ts')).toAuth(auth);
     return applyAuth(prepared);
   }
   return prepared;
