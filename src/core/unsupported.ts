@@ -1,6 +1,6 @@
 // Why a transport over the platform's fetch (or XMLHttpRequest) refuses what a call asks. Only the text:
-// fetch-adapter.ts finds what is refused and loads this module at the first refusal, so a bundle whose
-// calls ask only what its platform can do does not carry these messages (issue 13, browser weight).
+// fetch-adapter.ts and the send loop find what is refused and load this module at the first refusal, so a
+// bundle whose calls ask only what its platform can do does not carry these messages (issue 13).
 import type { PreparedRequest } from './prepared-request.ts';
 import { UnsupportedError } from './errors.ts';
 
@@ -28,4 +28,14 @@ export function refusal(refused: Refused, browser: boolean): [string, string] {
 /** The error for a streamed body where fetch cannot stream uploads (Chromium over HTTP/1.1). */
 export function streamedBodyRefused(runtime: string, request: PreparedRequest): UnsupportedError {
   return new UnsupportedError(`A streamed request body cannot be sent from ${runtime}: fetch streams uploads only over HTTP/2 here; send a Blob, a Uint8Array or FormData instead`, { request });
+}
+
+/**
+ * The error for `allowRedirects: false` (`noFollow`) or `maxRedirects` where the platform follows redirects
+ * itself (the browser: Chromium's `redirect: 'manual'` gives an opaque response).
+ */
+export function redirectsRefused(runtime: string, noFollow: boolean, request: PreparedRequest): UnsupportedError {
+  return new UnsupportedError(noFollow
+    ? `allowRedirects: false is not possible in ${runtime}: fetch hides the 3xx there (an opaque response), so errand lets the browser follow redirects`
+    : `maxRedirects cannot be enforced in ${runtime}: the browser follows redirects itself (up to 20)`, { request });
 }
