@@ -4,7 +4,7 @@ import { RequestError, UnsupportedError } from './errors.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
 import type { HopMarks, MarksLookup } from './timings.ts';
-import type { Refused } from './unsupported.ts';
+import type { Refused } from './refusals.ts';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -38,7 +38,7 @@ export class FetchAdapter implements Adapter {
   async send(request: PreparedRequest, options: AdapterSendOptions): Promise<Response> {
     await this.refuseUnsupported(request, options);
     if (options.onUploadProgress && this.options.streamingUploads === false) {
-      this.refuse(request, ...(await import('./unsupported.ts')).refusal('onUploadProgress', true));
+      this.refuse(request, ...(await import('./refusals.ts')).refusal('onUploadProgress', true));
     }
     const fetch = this.options.fetch ?? globalThis.fetch ?? (await this.options.fallbackFetch?.());
     if (typeof fetch !== 'function') throw new UnsupportedError(`There is no fetch in this runtime (${this.runtime})`, { request });
@@ -50,7 +50,7 @@ export class FetchAdapter implements Adapter {
     const progress = options.onUploadProgress && body !== null ? (await import('./upload-progress.ts')).uploadProgress(body, options.onUploadProgress) : undefined;
     if (body !== null) {
       if (body instanceof ReadableStream && this.options.streamingUploads === false) {
-        throw (await import('./unsupported.ts')).streamedBodyRefused(this.runtime, request);
+        throw (await import('./refusals.ts')).streamedBodyRefused(this.runtime, request);
       }
       init.body = (progress?.stream ?? body) as BodyInit;
       // Fetch requires duplex: 'half' for a streamed body (fetch spec, "duplex").
@@ -113,6 +113,6 @@ export async function refuseUnsupported(request: PreparedRequest, options: Adapt
   else if (!browser) return;
   else if (request.headers.has('cookie') || Object.values(request.cookies).some((value) => value !== null)) refused = 'cookies';
   else if (options.credentials === 'include' && request.auth && (await import('./auth-option.ts')).answersChallenges(request.auth)) refused = 'challenge';
-  // The reasons load with the first refusal (./unsupported.ts): a call that asks only what fetch can do never needs them.
-  if (refused) refuse(...(await import('./unsupported.ts')).refusal(refused, browser));
+  // The reasons load with the first refusal (./refusals.ts): a call that asks only what fetch can do never needs them.
+  if (refused) refuse(...(await import('./refusals.ts')).refusal(refused, browser));
 }

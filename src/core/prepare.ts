@@ -2,7 +2,7 @@ import type { NetrcLookup } from './adapter.ts';
 import type { AuthOption } from './auth.ts';
 import { appendParams, type EncodedBody } from './encode.ts';
 import type { MergedOptions } from './options.ts';
-import type { UrlProblem } from './invalid-url.ts';
+import type { UrlProblem } from './refusals.ts';
 import { PreparedRequest } from './prepared-request.ts';
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -13,11 +13,11 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 export async function prepare(method: string, url: string | URL, options: MergedOptions, netrc?: NetrcLookup): Promise<PreparedRequest> {
   const prepared = new PreparedRequest();
-  // A refusal's text loads with it (./invalid-url.ts): a call with a good method and URL never needs it.
-  if (typeof method !== 'string' || !METHOD.test(method)) throw (await import('./invalid-url.ts')).invalidMethod(method);
+  // A refusal's text loads with it (./refusals.ts): a call with a good method and URL never needs it.
+  if (typeof method !== 'string' || !METHOD.test(method)) throw (await import('./refusals.ts')).invalidMethod(method);
   prepared.method = method.toUpperCase();
   const target = prepareUrl(String(url), options);
-  if (Array.isArray(target)) throw (await import('./invalid-url.ts')).invalidUrl(target);
+  if (Array.isArray(target)) throw (await import('./refusals.ts')).invalidUrl(target);
   prepared.headers = options.headers; // mergeOptions made this Headers for this call alone
   prepared.hooks = options.hooks;
   prepared.cookies = options.cookies;

@@ -43,9 +43,9 @@ async function runLoop(context: SendContext, first: PreparedRequest, options: Lo
   // Where the runtime gives no hop steps, the platform follows redirects and keeps cookies (the browser).
   const hops = context.runtime.hops;
   const followsItself = !hops;
-  // The refusal's text loads with it (./unsupported.ts).
+  // The refusal's text loads with it (./refusals.ts).
   if (followsItself && (!options.allowRedirects || options.maxRedirects !== undefined)) {
-    throw (await import('./unsupported.ts')).redirectsRefused(context.runtime.name, !options.allowRedirects, first);
+    throw (await import('./refusals.ts')).redirectsRefused(context.runtime.name, !options.allowRedirects, first);
   }
   // A cached hop may send once more: a 304 that matches nothing stored is asked again unconditionally.
   const policy = options.retries === undefined ? DEFAULT_RETRIES : (await loadRetry()).normalizeRetries(options.retries);

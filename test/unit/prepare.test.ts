@@ -57,7 +57,7 @@ describe('URL', () => {
     },
   );
 
-  // The refusals' text loads with the first refusal (core/invalid-url.ts): each says what is wrong, URL redacted.
+  // The refusals' text loads with the first refusal (core/refusals.ts): each says what is wrong, URL redacted.
   it.each([
     ['a CR in the URL', 'https://u:secret@x.test/a\rb', {}, InvalidURLError, 'Invalid URL "https://***@x.test/ab": it contains CR, LF, tab or NUL'],
     ['a tab in baseUrl', 'p', { baseUrl: 'https://x.test/\t?t=secret' }, InvalidURLError, 'Invalid baseUrl "https://x.test/?t=***": it contains CR, LF, tab or NUL'],

@@ -1,8 +1,36 @@
-// Why a transport over the platform's fetch (or XMLHttpRequest) refuses what a call asks. Only the text:
-// fetch-adapter.ts and the send loop find what is refused and load this module at the first refusal, so a
-// bundle whose calls ask only what its platform can do does not carry these messages (issue 13).
+// Why errand refuses a call before sending it: a method or URL that cannot be sent (found by prepare.ts),
+// an option the platform's fetch or XMLHttpRequest cannot honour (found by fetch-adapter.ts and the send
+// loop). Only the errors and their text: the callers find what is wrong and load this module with the
+// first refusal, so a bundle whose calls are good does not carry these messages (issue 13).
+import { InvalidURLError, MissingSchemaError, UnsupportedError, redactUrl } from './errors.ts';
 import type { PreparedRequest } from './prepared-request.ts';
-import { UnsupportedError } from './errors.ts';
+
+/** What is wrong with a URL, as prepare.ts found it, and the text the message shows (redacted). */
+export type UrlProblem =
+  | [kind: 'control' | 'controlInBase' | 'unparsable' | 'noHost' | 'badHost', text: string];
+
+/** The error for a method that is not an HTTP token (RFC 9110 §9.1). */
+export function invalidMethod(method: unknown): TypeError {
+  return new TypeError(`errand: invalid HTTP method ${JSON.stringify(String(method)).slice(0, 40)}`);
+}
+
+/** The InvalidURLError (MissingSchemaError without a scheme) for `problem`. */
+export function invalidUrl([kind, text]: UrlProblem): InvalidURLError {
+  const shown = JSON.stringify(redactUrl(text));
+  switch (kind) {
+    // The URL parser silently drops CR, LF and tab; they signal injection.
+    case 'control': return new InvalidURLError(`Invalid URL ${shown}: it contains CR, LF, tab or NUL`);
+    case 'controlInBase': return new InvalidURLError(`Invalid baseUrl ${shown}: it contains CR, LF, tab or NUL`);
+    case 'noHost': return new InvalidURLError(`Invalid URL ${shown}: no host supplied`);
+    case 'badHost': return new InvalidURLError(`Invalid URL ${shown}: the host has characters a host name cannot have`);
+    case 'unparsable':
+      // 'host:8080/x' and 'user:pass@host/x' have no scheme either, though they parse as one.
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[^:/]+:\d/.test(text) || /^[^:/@]+:[^/]*@/.test(text)) {
+        return new MissingSchemaError(`Invalid URL ${shown}: no scheme supplied. Perhaps you meant "https://${redactUrl(text)}"?`);
+      }
+      return new InvalidURLError(`Invalid URL ${shown}`);
+  }
+}
 
 /** What a transport over fetch refuses: an option it cannot honour, or a body it cannot send. */
 export type Refused =
