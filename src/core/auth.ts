@@ -18,11 +18,6 @@ export abstract class AuthBase extends Loggable {
   override toJSON(): string { return `[${this.constructor.name}]`; }
 }
 
-/** True for an auth that answers challenges itself (Digest, or any AuthBase overriding `challenge`). */
-export function answersChallenges(auth: AuthBase): boolean {
-  return auth.challenge !== AuthBase.prototype.challenge;
-}
-
 /** A function used as auth: it gets the PreparedRequest and returns it, changed. */
 export type AuthFunction = (request: PreparedRequest) => PreparedRequest | void | Promise<PreparedRequest | void>;
 /** `[user, pass]`, an AuthBase, or a function. */
@@ -70,21 +65,4 @@ export class BearerAuth extends AuthBase {
     request.headers.set('Authorization', `Bearer ${checkHeaderValue('Authorization', this.token, { request })}`);
     return request;
   }
-}
-
-class FunctionAuth extends AuthBase {
-  constructor(private readonly fn: AuthFunction) { super(); }
-  async apply(request: PreparedRequest): Promise<PreparedRequest> {
-    return (await this.fn(request)) ?? request;
-  }
-}
-
-/** Turns an auth option into an AuthBase. */
-export function toAuth(option: AuthOption): AuthBase {
-  if (option instanceof AuthBase) return option;
-  if (typeof option === 'function') return new FunctionAuth(option as AuthFunction);
-  if (Array.isArray(option) && option.length === 2 && option.every((part) => typeof part === 'string')) {
-    return new HTTPBasicAuth(option[0], option[1]);
-  }
-  throw new TypeError('errand: auth must be [user, pass], an AuthBase instance or a function');
 }

@@ -4,6 +4,7 @@ import { RequestError, UnsupportedError } from './errors.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { Response } from './response.ts';
 import type { HopMarks, MarksLookup } from './timings.ts';
+import type { Refused } from './refusals.ts';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -37,7 +38,7 @@ export class FetchAdapter implements Adapter {
   async send(request: PreparedRequest, options: AdapterSendOptions): Promise<Response> {
     await this.refuseUnsupported(request, options);
     if (options.onUploadProgress && this.options.streamingUploads === false) {
-      this.refuse(request, 'onUploadProgress', 'fetch reports upload progress only for a streamed body, which Chromium sends only over HTTP/2');
+      this.refuse(request, ...(await import('./refusals.ts')).refusal('onUploadProgress', true));
     }
     const fetch = this.options.fetch ?? globalThis.fetch ?? (await this.options.fallbackFetch?.());
     if (typeof fetch !== 'function') throw new UnsupportedError(`There is no fetch in this runtime (${this.runtime})`, { request });
@@ -49,7 +50,7 @@ export class FetchAdapter implements Adapter {
     const progress = options.onUploadProgress && body !== null ? (await import('./upload-progress.ts')).uploadProgress(body, options.onUploadProgress) : undefined;
     if (body !== null) {
       if (body instanceof ReadableStream && this.options.streamingUploads === false) {
-        throw new UnsupportedError(`A streamed request body cannot be sent from ${this.runtime}: fetch streams uploads only over HTTP/2 here; send a Blob, a Uint8Array or FormData instead`, { request });
+        throw (await import('./refusals.ts')).streamedBodyRefused(this.runtime, request);
       }
       init.body = (progress?.stream ?? body) as BodyInit;
       // Fetch requires duplex: 'half' for a streamed body (fetch spec, "duplex").
@@ -103,18 +104,15 @@ export class FetchAdapter implements Adapter {
  */
 export async function refuseUnsupported(request: PreparedRequest, options: AdapterSendOptions, browser: boolean,
   refuse: (what: string, why: string) => never): Promise<void> {
-  if (Object.keys(options.proxies).length) refuse('proxies', browser ? 'the browser uses the system proxy settings' : 'fetch here has no proxy support');
-  if (options.verify !== true) refuse('verify', browser ? 'the browser checks TLS itself; trust the CA in the OS or browser instead' : 'fetch here has no TLS settings');
-  if (options.cert !== undefined) refuse('cert', browser ? 'the browser picks client certificates itself; install it in the OS or browser' : 'fetch here has no TLS settings');
-  const phase = options.timeout.connect !== undefined ? 'timeout.connect' : options.timeout.read !== undefined ? 'timeout.read' : undefined;
-  if (phase) refuse(phase, 'there is only a total deadline; use timeout: ms');
-  if (!browser) return;
-  // The call's own cookies reach the browser build as request.cookies (it sets no Cookie header itself).
-  if (request.headers.has('cookie') || Object.values(request.cookies).some((value) => value !== null)) {
-    refuse('cookies (or a Cookie header)', "the browser forbids that header and keeps cookies itself; use credentials: 'include' and let the server set them");
-  }
-  // Chromium answers a Digest 401 to a credentialed request with its own login prompt, which never settles.
-  if (options.credentials === 'include' && request.auth && (await import('./auth.ts')).answersChallenges(request.auth)) {
-    refuse("a challenge-based auth (Digest) with credentials: 'include'", 'the browser would hold the 401 for its own login prompt; leave credentials unset for this request');
-  }
+  let refused: Refused | undefined;
+  if (Object.keys(options.proxies).length) refused = 'proxies';
+  else if (options.verify !== true) refused = 'verify';
+  else if (options.cert !== undefined) refused = 'cert';
+  else if (options.timeout.connect !== undefined) refused = 'timeout.connect';
+  else if (options.timeout.read !== undefined) refused = 'timeout.read';
+  else if (!browser) return;
+  else if (request.headers.has('cookie') || Object.values(request.cookies).some((value) => value !== null)) refused = 'cookies';
+  else if (options.credentials === 'include' && request.auth && (await import('./auth-option.ts')).answersChallenges(request.auth)) refused = 'challenge';
+  // The reasons load with the first refusal (./refusals.ts): a call that asks only what fetch can do never needs them.
+  if (refused) refuse(...(await import('./refusals.ts')).refusal(refused, browser));
 }

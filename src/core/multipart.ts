@@ -1,5 +1,6 @@
 import { toPairs, type EncodedBody } from './encode.ts';
-import { checkBoundary, checkHeaderName, checkHeaderValue, dispositionParam } from './wire.ts';
+import { InvalidHeaderError, type ErrorContext } from './errors.ts';
+import { CONTROL, checkHeaderName, checkHeaderValue } from './wire.ts';
 
 type FileContent = Blob | Uint8Array | ArrayBuffer | string;
 /** One file field: content, or `[filename, content, contentType?, headers?]`. */
@@ -8,6 +9,31 @@ export type FileValue = FileContent | readonly [string | null, FileContent, stri
 export type FilesInput = Readonly<Record<string, FileValue>> | ReadonlyArray<readonly [string, FileValue]>;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
+
+// The checks below are multipart's alone: kept here, not in wire.ts, so a bundle that never sends
+// multipart does not carry them (wire.ts loads with every call; this file with the first `files`).
+
+/**
+ * A name or filename for a multipart Content-Disposition (RFC 7578 §4.2), as WHATWG's multipart/form-data
+ * encoding and urllib3 write it: CR, LF and `"` percent-escaped (`%0D`, `%0A`, `%22`), so names holding them
+ * still reach the server in the form browsers send. Any other control character (NUL, which truncates a
+ * filename in C parsers, say) has no such form and is an InvalidHeaderError. The text may be any Unicode: the
+ * part head is encoded as UTF-8, as browsers do.
+ */
+export function dispositionParam(value: string, what: string, context?: ErrorContext): string {
+  const escaped = String(value).replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+  if (CONTROL.test(escaped)) throw new InvalidHeaderError(`The multipart ${what} contains NUL or another control character`, context);
+  return `"${escaped}"`;
+}
+
+// RFC 2046 §5.1.1: 1 to 70 bchars, not ending in a space.
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+
+/** Returns `boundary` if RFC 2046 allows it as a multipart boundary, else throws InvalidHeaderError. */
+export function checkBoundary(boundary: string): string {
+  if (!BOUNDARY.test(boundary)) throw new InvalidHeaderError('A multipart boundary must be 1 to 70 characters of RFC 2046 bchars, not ending in a space');
+  return boundary;
+}
 
 function makeBoundary(): string {
   const bytes = new Uint8Array(16);

@@ -1,8 +1,8 @@
 import type { NetrcLookup } from './adapter.ts';
 import type { AuthOption } from './auth.ts';
 import { appendParams, type EncodedBody } from './encode.ts';
-import { InvalidURLError, MissingSchemaError, redactUrl } from './errors.ts';
 import type { MergedOptions } from './options.ts';
+import type { UrlProblem } from './refusals.ts';
 import { PreparedRequest } from './prepared-request.ts';
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -13,8 +13,11 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 export async function prepare(method: string, url: string | URL, options: MergedOptions, netrc?: NetrcLookup): Promise<PreparedRequest> {
   const prepared = new PreparedRequest();
-  prepared.method = prepareMethod(method);
+  // A refusal's text loads with it (./refusals.ts): a call with a good method and URL never needs it.
+  if (typeof method !== 'string' || !METHOD.test(method)) throw (await import('./refusals.ts')).invalidMethod(method);
+  prepared.method = method.toUpperCase();
   const target = prepareUrl(String(url), options);
+  if (Array.isArray(target)) throw (await import('./refusals.ts')).invalidUrl(target);
   prepared.headers = options.headers; // mergeOptions made this Headers for this call alone
   prepared.hooks = options.hooks;
   prepared.cookies = options.cookies;
@@ -33,7 +36,7 @@ export async function prepare(method: string, url: string | URL, options: Merged
   prepared.url = target.href;
   if (auth !== undefined) {
     // Auth classes load with the first call that uses auth (a bundle that imports none carries none).
-    prepared.auth = (await import('./auth.ts')).toAuth(auth);
+    prepared.auth = (await import('./auth-option.ts')).toAuth(auth);
     return applyAuth(prepared);
   }
   return prepared;
@@ -48,45 +51,28 @@ export async function applyAuth(prepared: PreparedRequest): Promise<PreparedRequ
   return result;
 }
 
-function prepareMethod(method: string): string {
-  if (typeof method !== 'string' || !METHOD.test(method)) {
-    throw new TypeError(`errand: invalid HTTP method ${JSON.stringify(String(method)).slice(0, 40)}`);
-  }
-  return method.toUpperCase();
-}
-
-function prepareUrl(raw: string, options: MergedOptions): URL {
+/** The URL to send (baseUrl joined, params appended), or what is wrong with it. */
+function prepareUrl(raw: string, options: MergedOptions): URL | UrlProblem {
   // The URL parser silently drops CR, LF and tab; refuse them instead, they signal injection.
-  if (/[\r\n\t\0]/.test(raw)) throw new InvalidURLError(`Invalid URL ${JSON.stringify(redactUrl(raw))}: it contains CR, LF, tab or NUL`);
+  if (/[\r\n\t\0]/.test(raw)) return ['control', raw];
   const text = raw.trim();
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^(data|blob|about|mailto|file):/i.test(text);
   const joined = !absolute && options.baseUrl !== undefined ? joinBase(options.baseUrl, text) : text;
-  if (/[\r\n\t\0]/.test(joined)) throw new InvalidURLError(`Invalid baseUrl ${JSON.stringify(redactUrl(options.baseUrl ?? ''))}: it contains CR, LF, tab or NUL`);
+  if (/[\r\n\t\0]/.test(joined)) return ['controlInBase', options.baseUrl ?? ''];
   let url: URL;
   try {
     url = new URL(joined);
   } catch {
     // The parser's error keeps the whole input (password included) in its `input`: it is not kept as cause.
-    throw schemelessOrInvalid(joined);
+    return ['unparsable', joined];
   }
   // 'localhost:8080/x' parses with scheme 'localhost:'; requests calls that a missing scheme.
-  if (!absolute && options.baseUrl === undefined && (/^[^:/]+:\d/.test(text) || /^[^:/@]+:[^/]*@/.test(text))) throw schemelessOrInvalid(text);
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) {
-    throw new InvalidURLError(`Invalid URL ${JSON.stringify(redactUrl(joined))}: no host supplied`);
-  }
+  if (!absolute && options.baseUrl === undefined && (/^[^:/]+:\d/.test(text) || /^[^:/@]+:[^/]*@/.test(text))) return ['unparsable', text];
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) return ['noHost', joined];
   // Some URL parsers percent-encode a space or '<' in a host instead of refusing it; no real host has '%'.
-  if (url.hostname.includes('%')) throw new InvalidURLError(`Invalid URL ${JSON.stringify(redactUrl(joined))}: the host has characters a host name cannot have`);
+  if (url.hostname.includes('%')) return ['badHost', joined];
   appendParams(url, options.params);
   return url;
-}
-
-function schemelessOrInvalid(text: string, cause?: unknown): InvalidURLError {
-  const shown = JSON.stringify(redactUrl(text));
-  // 'host:8080/x' and 'user:pass@host/x' have no scheme either, though they parse as one.
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[^:/]+:\d/.test(text) || /^[^:/@]+:[^/]*@/.test(text)) {
-    return new MissingSchemaError(`Invalid URL ${shown}: no scheme supplied. Perhaps you meant "https://${redactUrl(text)}"?`, { cause });
-  }
-  return new InvalidURLError(`Invalid URL ${shown}`, { cause });
 }
 
 /** Joins a relative URL onto baseUrl keeping the base path (`/v1/` + `users` → `/v1/users`), as users of API clients expect. */

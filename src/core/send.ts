@@ -2,7 +2,7 @@ import type { Adapter, AdapterSendOptions, CookieStore, Runtime } from './adapte
 import type { HopSteps } from './hops.ts';
 import { CallBudget, DEFAULT_RETRIES } from './budget.ts';
 import type { SessionCache } from './cache/hook.ts';
-import { RequestError, TimeoutError, UnsupportedError, redactUrl } from './errors.ts';
+import { RequestError, TimeoutError, redactUrl } from './errors.ts';
 import { runRequestHooks, runResponseHooks } from './hooks.ts';
 import type { MergedOptions } from './options.ts';
 import { applyAuth } from './prepare.ts';
@@ -43,11 +43,9 @@ async function runLoop(context: SendContext, first: PreparedRequest, options: Lo
   // Where the runtime gives no hop steps, the platform follows redirects and keeps cookies (the browser).
   const hops = context.runtime.hops;
   const followsItself = !hops;
-  if (followsItself && !options.allowRedirects) {
-    throw new UnsupportedError(`allowRedirects: false is not possible in ${context.runtime.name}: fetch hides the 3xx there (an opaque response), so errand lets the browser follow redirects`, { request: first });
-  }
-  if (followsItself && options.maxRedirects !== undefined) {
-    throw new UnsupportedError(`maxRedirects cannot be enforced in ${context.runtime.name}: the browser follows redirects itself (up to 20)`, { request: first });
+  // The refusal's text loads with it (./refusals.ts).
+  if (followsItself && (!options.allowRedirects || options.maxRedirects !== undefined)) {
+    throw (await import('./refusals.ts')).redirectsRefused(context.runtime.name, !options.allowRedirects, first);
   }
   // A cached hop may send once more: a 304 that matches nothing stored is asked again unconditionally.
   const policy = options.retries === undefined ? DEFAULT_RETRIES : (await loadRetry()).normalizeRetries(options.retries);

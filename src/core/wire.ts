@@ -6,9 +6,12 @@ import { InvalidHeaderError, type ErrorContext } from './errors.ts';
 
 // RFC 9110 §5.6.2: token = 1*tchar.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// RFC 9110 §5.5: field-value is VCHAR, obs-text, SP and HTAB. CR, LF and NUL are dangerous; the other
-// controls are invalid too (undici refuses them as well, which would surface as a ConnectionError).
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/**
+ * A control character no field value may hold. RFC 9110 §5.5: field-value is VCHAR, obs-text, SP and HTAB.
+ * CR, LF and NUL are dangerous; the other controls are invalid too (undici refuses them as well, which would
+ * surface as a ConnectionError).
+ */
+export const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const NOT_LATIN1 = /[^\u0000-\u00ff]/;
 // RFC 6265 §4.1.1: cookie-name is a token; cookie-value has no CTL, whitespace, DQUOTE (unless around
 // the value), comma, semicolon or backslash. Only what breaks the Cookie line is refused here (as
@@ -79,26 +82,4 @@ export function checkCookie(name: string, value: string, context?: ErrorContext)
   if (typeof name !== 'string' || typeof value !== 'string' || name === '' || COOKIE_NAME_BAD.test(name) || COOKIE_VALUE_BAD.test(value)) {
     throw new InvalidHeaderError(`Cookie '${shown(String(name))}' has a name or value a Cookie header cannot carry (CR, LF, ';', NUL or another control character, '=' or a space in the name, or non-Latin-1)`, context);
   }
-}
-
-/**
- * A name or filename for a multipart Content-Disposition (RFC 7578 §4.2), as WHATWG's multipart/form-data
- * encoding and urllib3 write it: CR, LF and `"` percent-escaped (`%0D`, `%0A`, `%22`), so names holding them
- * still reach the server in the form browsers send. Any other control character (NUL, which truncates a
- * filename in C parsers, say) has no such form and is an InvalidHeaderError. The text may be any Unicode: the
- * part head is encoded as UTF-8, as browsers do.
- */
-export function dispositionParam(value: string, what: string, context?: ErrorContext): string {
-  const escaped = String(value).replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
-  if (CONTROL.test(escaped)) throw new InvalidHeaderError(`The multipart ${what} contains NUL or another control character`, context);
-  return `"${escaped}"`;
-}
-
-// RFC 2046 §5.1.1: 1 to 70 bchars, not ending in a space.
-const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
-
-/** Returns `boundary` if RFC 2046 allows it as a multipart boundary, else throws InvalidHeaderError. */
-export function checkBoundary(boundary: string): string {
-  if (!BOUNDARY.test(boundary)) throw new InvalidHeaderError('A multipart boundary must be 1 to 70 characters of RFC 2046 bchars, not ending in a space');
-  return boundary;
 }

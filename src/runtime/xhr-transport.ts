@@ -4,6 +4,8 @@
 import type { AdapterSendOptions } from '../core/adapter.ts';
 import { bodyForWire } from '../core/encode.ts';
 import { mapSendFailure } from '../core/error-mapping.ts';
+import { UnsupportedError } from '../core/errors.ts';
+import { refuseUnsupported } from '../core/fetch-adapter.ts';
 import type { ProgressCallback } from '../core/options.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 import { Response, type BodySource } from '../core/response.ts';
@@ -12,16 +14,24 @@ import { Response, type BodySource } from '../core/response.ts';
 const NULL_BODY_STATUS = [101, 103, 204, 205, 304];
 
 /**
- * Sends `request` with XMLHttpRequest and resolves with its Response once the whole body has arrived (the
+ * Refuses, with an UnsupportedError, what XMLHttpRequest cannot do (what fetch cannot, `credentials: 'omit'`,
+ * a cache mode answered from the browser's cache, a streamed body). Then sends `request` and resolves with its Response once the whole body has arrived (the
  * loaded bytes are its body). Rejects with the signal's reason when the call's signal aborts (the user's
  * signal, or the total timeout's TimeoutError), and with a ConnectionError when XMLHttpRequest reports a
  * network error, which is also what a CORS refusal looks like to a page.
  */
-export function sendWithXHR(request: PreparedRequest, options: AdapterSendOptions, refuse: (what: string, why: string) => never): Promise<Response> {
+export async function sendWithXHR(request: PreparedRequest, options: AdapterSendOptions): Promise<Response> {
+  const refuse = (what: string, why: string): never => {
+    throw new UnsupportedError(`${what} cannot be used with XMLHttpRequest in the browser: ${why}`, { request });
+  };
+  await refuseUnsupported(request, options, true, refuse);
+  if (options.credentials === 'omit') refuse("credentials: 'omit'", 'XMLHttpRequest always sends same-origin cookies; leave credentials unset, or send without onUploadProgress');
+  // XMLHttpRequest has no cache mode: modes that would answer from the browser's cache cannot be honoured.
+  if (options.cache === 'force-cache' || options.cache === 'only-if-cached') refuse(`cache: '${options.cache}'`, 'XMLHttpRequest has no cache mode');
   const body = bodyForWire(request.body);
   if (body instanceof ReadableStream) refuse('a streamed request body', 'XMLHttpRequest sends a body it has whole; send a Blob, a Uint8Array or FormData instead');
   const signal = options.signal;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal?.aborted) throw signal.reason;
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const started = Date.now();
@@ -33,7 +43,7 @@ export function sendWithXHR(request: PreparedRequest, options: AdapterSendOption
     };
     xhr.open(request.method, request.url);
     xhr.responseType = 'arraybuffer';
-    // fetch's 'same-origin' (the default) is XMLHttpRequest's default; 'omit' was refused by the adapter.
+    // fetch's 'same-origin' (the default) is XMLHttpRequest's default; 'omit' was refused above.
     xhr.withCredentials = options.credentials === 'include';
     for (const [name, value] of request.headers) xhr.setRequestHeader(name, value);
     // An upload listener makes a cross-origin request preflighted (XHR standard, "upload listener flag").

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AuthBase, BearerAuth, HTTPBasicAuth, HTTPProxyAuth, PreparedRequest, Request, Session } from 'errand';
-import { basicAuthHeader, toAuth } from '../../src/core/auth.ts';
+import { basicAuthHeader } from '../../src/core/auth.ts';
+import { toAuth } from '../../src/core/auth-option.ts';
 import { preparedFor, recordingSession } from './_helpers.ts';
 
 const prepare = (options: ConstructorParameters<typeof Request>[2]) =>

@@ -57,6 +57,22 @@ describe('URL', () => {
     },
   );
 
+  // The refusals' text loads with the first refusal (core/refusals.ts): each says what is wrong, URL redacted.
+  it.each([
+    ['a CR in the URL', 'https://u:secret@x.test/a\rb', {}, InvalidURLError, 'Invalid URL "https://***@x.test/ab": it contains CR, LF, tab or NUL'],
+    ['a tab in baseUrl', 'p', { baseUrl: 'https://x.test/\t?t=secret' }, InvalidURLError, 'Invalid baseUrl "https://x.test/?t=***": it contains CR, LF, tab or NUL'],
+    ['no scheme', 'x.test/p?t=secret', {}, MissingSchemaError, 'Invalid URL "x.test/p?t=***": no scheme supplied. Perhaps you meant "https://x.test/p?t=***"?'],
+    ['an unparsable URL', 'https://[::1/', {}, InvalidURLError, 'Invalid URL "https://[::1/"'],
+  ] as const)('refuses %s with its message', async (_label, url, options, kind, message) => {
+    const error = await prepare('GET', url, options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(kind);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it('names a refused method in the TypeError', async () => {
+    await expect(prepare('GE T', 'https://x.test/')).rejects.toThrow('errand: invalid HTTP method "GE T"');
+  });
+
   it('suggests the https:// form in the MissingSchemaError message', async () => {
     await expect(prepare('GET', 'example.com/x')).rejects.toThrow('https://example.com/x');
   });

@@ -1,7 +1,8 @@
 // src/core/wire.ts on its own: the one gate between values and header lines.
 import { describe, expect, it } from 'vitest';
 import { InvalidHeaderError } from 'errand';
-import { checkBoundary, checkCookie, checkHeaderName, checkHeaderValue, dispositionParam, quoteString } from '../../src/core/wire.ts';
+import { checkBoundary, dispositionParam } from '../../src/core/multipart.ts';
+import { checkCookie, checkHeaderName, checkHeaderValue, quoteString } from '../../src/core/wire.ts';
 
 const refused = (fn: () => unknown): Error => {
   try { fn(); } catch (error) { return error as Error; }
