@@ -159,6 +159,25 @@ describe('browser: onUploadProgress over HTTP/1.1 (XMLHttpRequest)', () => {
     expect(retries).toEqual([1])
   })
 
+  test('Digest with auth-int (the body is hashed): the 401 is answered and the body sent again, with its progress', async () => {
+    const events: Progress[] = []
+    const statuses: number[] = []
+    const r = await errand.post(`${base()}/digest-auth/auth-int/user/pass/SHA-256`, {
+      data: 'payload',
+      auth: new errand.HTTPDigestAuth('user', 'pass'),
+      onUploadProgress: (p) => events.push(p),
+      hooks: { response: (res) => void statuses.push(res.statusCode) },
+    })
+    expect(r.statusCode).toBe(200)
+    expect(r.request.headers.get('authorization')).toMatch(/^Digest .*qop=auth-int/)
+    // Both sends went through XMLHttpRequest (a 401 was answered with the body hashed, then 200).
+    expect(statuses).toEqual([401, 200])
+    expect(events).toEqual([
+      { loaded: 7, total: 7, percent: 100 },
+      { loaded: 7, total: 7, percent: 100 },
+    ])
+  })
+
   test('hooks run on the call, and a response hook sees the XMLHttpRequest response', async () => {
     const seen: string[] = []
     const r = await errand.post(`${base()}/anything/hooked`, {
