@@ -9,6 +9,7 @@ import { refuseUnsupported } from '../core/fetch-adapter.ts';
 import type { ProgressCallback } from '../core/options.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 import { Response, type BodySource } from '../core/response.ts';
+import type { HopMarks } from '../core/timings.ts';
 
 // fetch's null body statuses: a platform Response for them must have no body.
 const NULL_BODY_STATUS = [101, 103, 204, 205, 304];
@@ -34,8 +35,8 @@ export async function sendWithXHR(request: PreparedRequest, options: AdapterSend
   if (signal?.aborted) throw signal.reason;
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const started = Date.now();
-    let elapsed: number | undefined;
+    // r.timings: XMLHttpRequest shows the start, the end of the upload (when it is watched), the headers and the end.
+    const marks: HopMarks = { start: performance.now() };
     const onAbort = () => xhr.abort();
     const settle = <T>(then: (value: T) => void, value: T) => {
       signal?.removeEventListener('abort', onAbort);
@@ -47,13 +48,19 @@ export async function sendWithXHR(request: PreparedRequest, options: AdapterSend
     xhr.withCredentials = options.credentials === 'include';
     for (const [name, value] of request.headers) xhr.setRequestHeader(name, value);
     // An upload listener makes a cross-origin request preflighted (XHR standard, "upload listener flag").
-    if (options.onUploadProgress) reportProgress(xhr.upload, options.onUploadProgress, () => true);
+    if (options.onUploadProgress) {
+      reportProgress(xhr.upload, options.onUploadProgress, () => true);
+      xhr.upload.addEventListener('load', () => { marks.upload = performance.now(); });
+    }
     // With a Content-Encoding the length counts encoded bytes, so no total is given (as Response does).
     if (options.onDownloadProgress) reportProgress(xhr, options.onDownloadProgress, () => !xhr.getResponseHeader('content-encoding'));
     xhr.onreadystatechange = () => {
-      if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED) elapsed = Date.now() - started;
+      if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED) marks.response = performance.now();
     };
-    xhr.onload = () => settle(resolve, toResponse(xhr, request, elapsed ?? Date.now() - started));
+    xhr.onload = () => {
+      marks.end = performance.now();
+      settle(resolve, toResponse(xhr, request, marks));
+    };
     // A page learns nothing more of a network error (unreachable, connection lost, CORS refusal alike).
     xhr.onerror = () => settle(reject, mapSendFailure(new TypeError('XMLHttpRequest reported a network error (the server unreachable, the connection lost, or a CORS refusal)'), request));
     xhr.onabort = () => settle(reject, signal?.reason ?? new DOMException('The request was aborted', 'AbortError'));
@@ -81,7 +88,7 @@ function reportProgress(target: XMLHttpRequestEventTarget, onProgress: ProgressC
 }
 
 /** The Response for a finished XMLHttpRequest: its status, the headers the page may read, the final URL, the loaded body. */
-function toResponse(xhr: XMLHttpRequest, request: PreparedRequest, elapsed: number): Response {
+function toResponse(xhr: XMLHttpRequest, request: PreparedRequest, marks: HopMarks): Response {
   const { status, statusText } = xhr;
   const headers = new Headers();
   for (const line of xhr.getAllResponseHeaders().split('\r\n')) {
@@ -107,5 +114,5 @@ function toResponse(xhr: XMLHttpRequest, request: PreparedRequest, elapsed: numb
       Object.defineProperty(raw, 'url', { value: url });
       return raw;
     },
-  }, request, { elapsed });
+  }, request, { elapsed: (marks.response ?? marks.end ?? marks.start) - marks.start, marks });
 }

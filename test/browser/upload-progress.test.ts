@@ -178,6 +178,21 @@ describe('browser: onUploadProgress over HTTP/1.1 (XMLHttpRequest)', () => {
     ])
   })
 
+  test('r.timings: the start, the end of the upload, the headers and the end, in order; the connection\'s moments stay undefined', async () => {
+    const r = await errand.post(`${base()}/post`, { data: 'x'.repeat(100_000), onUploadProgress: () => {} })
+    const t = r.timings
+    for (const moment of [t.start, t.upload, t.response, t.end]) expect(moment).toEqual(expect.any(Number))
+    expect(t.start!).toBeLessThanOrEqual(t.upload!)
+    expect(t.upload!).toBeLessThanOrEqual(t.response!)
+    expect(t.response!).toBeLessThanOrEqual(t.end!)
+    // Unlike fetch, XMLHttpRequest says when the upload ended: firstByte is the server's time alone.
+    expect(t.phases.firstByte).toBeCloseTo(t.response! - t.upload!, 2)
+    expect(t.phases.download).toBeCloseTo(t.end! - t.response!, 2)
+    expect(t.phases.total).toBeCloseTo(t.end! - t.start!, 2)
+    // Cross-origin without Timing-Allow-Origin, nothing shows the connection: never a guess.
+    expect([t.socket, t.lookup, t.connect, t.secureConnect, t.phases.dns, t.phases.tcp, t.phases.tls, t.phases.request]).toEqual(Array(8).fill(undefined))
+  })
+
   test('hooks run on the call, and a response hook sees the XMLHttpRequest response', async () => {
     const seen: string[] = []
     const r = await errand.post(`${base()}/anything/hooked`, {
