@@ -62,8 +62,7 @@ async function runLoop(context: SendContext, first: PreparedRequest, options: Lo
     for (;;) {
       budget.send(request);
       if (request.hooks.request.length) request = await runRequestHooks(request.hooks.request, request);
-      // credentials: 'omit' means no cookies, as in fetch: the jar is neither read nor filled.
-      const jar = options.credentials === 'omit' ? undefined : context.cookies;
+      const jar = cookieJar(context, options);
       if (hops && jar?.ready) await jar.ready();
       const cookieSetHere = hops?.setCookieHeader(request, jar, !stripped);
       // Hooks, auth and hand-set headers did not pass the options' check: nothing unchecked reaches the wire.
@@ -149,9 +148,14 @@ async function sendNetwork(context: SendContext, request: PreparedRequest, optio
     if (signal?.aborted) throw signal.reason;
     return error;
   }
-  const jar = options.credentials === 'omit' ? undefined : context.cookies;
+  const jar = cookieJar(context, options);
   if (jar) await context.runtime.hops?.storeCookies(outcome, jar);
   return outcome;
+}
+
+/** The call's cookie jar: none with credentials: 'omit' (as in fetch: the jar is neither read nor filled). */
+function cookieJar(context: SendContext, options: LoopOptions): CookieStore | undefined {
+  return options.credentials === 'omit' ? undefined : context.cookies;
 }
 
 function isFromCache(outcome: unknown): boolean {
