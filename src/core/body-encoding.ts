@@ -47,7 +47,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  * Wraps an async iterable (a generator, a Node Readable) in a pull stream, so it is read only as fast
  * as the transport sends it and never buffered whole.
  */
-export function iterableToStream(iterable: AsyncIterable<unknown>): ReadableStream<Uint8Array> {
+function iterableToStream(iterable: AsyncIterable<unknown>): ReadableStream<Uint8Array> {
   let iterator: AsyncIterator<unknown> | undefined;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -59,7 +59,7 @@ export function isTlsCode(code: string): boolean {
 }
 
 /** The first TLS code in the cause chain, or undefined. */
-export function tlsCode(error: unknown, known: (code: string) => boolean = () => false): string | undefined {
+function tlsCode(error: unknown, known: (code: string) => boolean = () => false): string | undefined {
   for (const link of causeChain(error)) {
     if (typeof link.code === 'string' && (known(link.code) || isTlsCode(link.code))) return link.code;
   }
@@ -67,7 +67,7 @@ export function tlsCode(error: unknown, known: (code: string) => boolean = () =>
 }
 
 /** Where a request was going, for messages: the redacted URL and, through a proxy, ` via proxy …`. */
-export function describeTarget(request: PreparedRequest, proxy?: string): { where: string; via: string } {
+function describeTarget(request: PreparedRequest, proxy?: string): { where: string; via: string } {
   return { where: redactUrl(request.url), via: proxy ? ` via proxy ${redactUrl(proxy)}` : '' };
 }
 

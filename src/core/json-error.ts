@@ -61,7 +61,7 @@ export function jsonErrorOffset(text: string): number | undefined {
 }
 
 /** Line and column (1-based) of an offset. */
-export function positionOf(text: string, offset: number): JSONErrorPosition {
+function positionOf(text: string, offset: number): JSONErrorPosition {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) { line++; lineStart = i + 1; }

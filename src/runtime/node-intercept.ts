@@ -18,7 +18,7 @@ let lastSeen: unknown;
 let lastVerdict = false;
 
 /** True when `fn` is the fetch Node itself installed (not a wrapper, a Proxy or a mock). */
-export function isNodeFetch(fn: unknown): boolean {
+function isNodeFetch(fn: unknown): boolean {
   if (typeof fn !== 'function') return false;
   let source: string;
   try {
