@@ -86,6 +86,7 @@ function faultRoutes(): Record<string, Behaviour> {
   // The request was read, then the connection dropped: a failure after sending (a read retry).
   routes['/fault/reset-after-request'] = resetAfter();
   routes['/fault/hang-up'] = hangUp;
+  routes['/fault/not-http'] = ({ socket }) => { socket.end('garbage\r\n\r\n'); };
   routes['/fault/cut-short'] = ({ socket }) => { socket.end(Buffer.concat([head(200, [['Content-Length', '1000']]), Buffer.from('only this')])); };
   routes['/healthy'] = respond(200, [['Content-Type', 'text/plain']], 'ok', { keepAlive: true });
   return routes;
