@@ -57,7 +57,7 @@ const works = (test: string): Cell => ({ status: 'works', test })
 const note = (text: string, test: string, refused?: string): Cell => ({ status: 'note', note: text, test, ...(refused ? { refused } : {}) })
 const unsupported = (test: string, why?: string): Cell => ({ status: 'unsupported', test, ...(why ? { note: why } : {}) })
 
-/** The same shared-suite test for Node and the edge VM (and Bun and Deno, which run the same suites). */
+/** The same shared-suite test for Node and the edge VM (and Bun and Deno, which run the same suites); a column that differs is given after it. */
 const both = (cell: Cell): Pick<Record<Runtime, Cell>, 'node' | 'edge' | 'bun' | 'deno'> => ({ node: cell, edge: cell, bun: cell, deno: cell })
 
 const B_FEAT = 'test/browser/parity-features.test.ts'
@@ -281,12 +281,10 @@ export const PARITY: Row[] = [
   {
     feature: '`onUploadProgress`',
     cells: {
+      ...both(note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge, browser)')),
       node: works('test/node/transport/upload.test.ts::fires as bytes leave, with the total when the size is known'),
-      edge: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge, browser)'),
       browser: works('test/browser/upload-progress.test.ts::a 10 MiB upload reports monotonic progress ending at the total'),
       workerd: note('a stream is counted as fetch reads it, a body of known length once, when sent', `${W_REQ}::onUploadProgress counts a streamed body as fetch pulls it`),
-      bun: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge, browser)'),
-      deno: note('a stream is counted as fetch reads it, a body of known length once, when sent', 'test/shared/runtime-limits.ts::onUploadProgress counts the bytes up to the total (node, edge, browser)'),
     },
   },
   {
@@ -350,23 +348,19 @@ export const PARITY: Row[] = [
   {
     feature: '`r.timings` (got\'s names: `dns`, `tcp`, `tls`, `firstByte`, `download`, …)',
     cells: {
+      ...both(note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', 'test/shared/timings.ts::firstByte, download and total; undefined for what fetch does not show')),
       node: note('every phase; on a reused connection no `dns`, `tcp` or `tls`', 'test/node/timings/timings.test.ts::a first request has every phase, positive and in order'),
-      edge: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', 'test/shared/timings.ts::firstByte, download and total; undefined for what fetch does not show'),
       browser: note('Resource Timing: every phase but `request` for a same-origin URL or one whose server sends `Timing-Allow-Origin`; otherwise `firstByte`, `download`, `total`', 'test/browser/timings.test.ts::with Timing-Allow-Origin: the phases the browser measured'),
       workerd: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', `${W_REQ}::firstByte, download and total for each hop`),
-      bun: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', 'test/shared/timings.ts::firstByte, download and total; undefined for what fetch does not show'),
-      deno: note('`firstByte`, `download`, `total`: fetch shows nothing of the connection or the upload', 'test/shared/timings.ts::firstByte, download and total; undefined for what fetch does not show'),
     },
   },
   {
     feature: '`r.timings` of each redirect hop (`history`)',
     cells: {
+      ...both(works('test/shared/timings.ts::each redirect hop has its own timings')),
       node: works('test/node/timings/timings.test.ts::each response in history has its own timings'),
-      edge: works('test/shared/timings.ts::each redirect hop has its own timings'),
       browser: note('the browser follows redirects: one timing for the whole chain', 'test/browser/timings.test.ts::after redirects the browser followed: one timing for the whole chain'),
       workerd: works(`${W_REQ}::firstByte, download and total for each hop`),
-      bun: works('test/shared/timings.ts::each redirect hop has its own timings'),
-      deno: works('test/shared/timings.ts::each redirect hop has its own timings'),
     },
   },
   {

@@ -1,5 +1,6 @@
 // The Deno transport: Deno's fetch with a `client` from Deno.createHttpClient for proxies, a CA bundle
 // and client certificates, one client (its own connection pool) per set of settings, closed by close().
+import { innermostMessage } from '../core/error-mapping.ts';
 import { ProxyError, SSLError, UnsupportedError, redactUrl, type RequestError } from '../core/errors.ts';
 import type { PreparedRequest } from '../core/prepared-request.ts';
 import { selectProxy, type Env } from '../core/trust-env.ts';
@@ -46,11 +47,7 @@ const TLS_REASONS: [RegExp, string][] = [
  * redacted: a query may hold a token.
  */
 function denoReason(error: unknown): string {
-  let message = String((error as Error)?.message ?? error);
-  for (let e = (error as { cause?: unknown })?.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if (typeof (e as Error).message === 'string') message = (e as Error).message;
-  }
-  return message.replace(/^error sending request\b.*?\): (client error \(\w+\): )?/, '').replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)"'<>]+/gi, (url) => redactUrl(url));
+  return innermostMessage(error).replace(/^error sending request\b.*?\): (client error \(\w+\): )?/, '').replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)"'<>]+/gi, (url) => redactUrl(url));
 }
 
 /**

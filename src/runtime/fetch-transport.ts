@@ -80,7 +80,7 @@ export abstract class FetchTransport implements Adapter {
         try {
           raw = await globalThis.fetch(input, { ...fetchOptions, ...init } as RequestInit);
         } catch (error) {
-          throw fetchOptions?.signal?.aborted ? error : this.mapFailure(error, sent, route);
+          throw fetchOptions?.signal?.aborted ? error : await this.mapFailure(error, sent, route);
         }
         // A forward proxy answers a plain-http request itself; its 407 is the proxy's refusal, as on Node.
         if (proxy && raw.status === 407 && sent.url.startsWith('http:')) {
@@ -121,7 +121,7 @@ export abstract class FetchTransport implements Adapter {
     return material;
   }
 
-  private mapFailure(error: unknown, request: PreparedRequest, route: Route): unknown {
+  private async mapFailure(error: unknown, request: PreparedRequest, route: Route): Promise<unknown> {
     const failure = this.describe(error, request, route);
     if (failure instanceof RequestError) return failure;
     if (route.proxy) {
@@ -130,10 +130,14 @@ export abstract class FetchTransport implements Adapter {
     }
     const code = (error as { code?: unknown } | null)?.code;
     if (failure.reason === undefined && (!failure.code || code === failure.code)) return error;
-    // A stand-in FetchAdapter's mapper reads as it reads Node's errors: the code, or else the message
-    // of the cause (so the cause is the reason too), the runtime's error kept underneath.
+    // Mapped here, as FetchAdapter maps a failure, from the code or the runtime's reason alone: core's
+    // mapping quotes the innermost message of the cause chain, and Deno's holds the URL unredacted.
     const reason = failure.reason ?? String((error as Error)?.message ?? error);
-    const standIn = new TypeError(reason, { cause: new TypeError(reason, { cause: error }) });
-    return failure.code ? Object.assign(standIn, { code: failure.code }) : standIn;
+    const standIn: Error & { code?: string } = new TypeError(reason);
+    if (failure.code) standIn.code = failure.code;
+    const mapping = await import('../core/error-mapping.ts');
+    const mapped = mapping.mapSendFailure(standIn, request);
+    standIn.cause = error; // the runtime's error, kept underneath once the message is made
+    return mapping.lostAfterSending(standIn) ? (await import('../core/retry.ts')).markSent(mapped) : mapped;
   }
 }

@@ -5,7 +5,7 @@ import { afterAll, inject } from 'vitest';
 import { startRig } from '../runtimes/rig.ts';
 import { runInRuntime } from '../runtimes/runner.ts';
 
-const rig = await startRig({ httpbin: inject('httpbinUrl'), httpbinAlt: inject('httpbinAltUrl'), httpsbin: inject('httpsUrl'), httpsbinAlt: inject('httpsAltUrl'), httpsbinCa: inject('caCertPem') });
+const rig = await startRig();
 afterAll(() => rig.close());
 
 await runInRuntime({

@@ -6,7 +6,7 @@ import { peakRss, resetPeakRss } from '../runtimes/peak-rss.ts';
 import { startRig } from '../runtimes/rig.ts';
 import { runTransportSuites } from '../shared/transport/index.ts';
 
-const rig = await startRig({ httpbin: inject('httpbinUrl'), httpbinAlt: inject('httpbinAltUrl'), httpsbin: inject('httpsUrl'), httpsbinAlt: inject('httpsAltUrl'), httpsbinCa: inject('caCertPem') });
+const rig = await startRig();
 afterAll(() => rig.close());
 
 runTransportSuites(errand, {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
+import { inject } from 'vitest';
 import { head, respond, resetAfter, hangUp, stall, type Behaviour } from '../servers/behaviours.ts';
 import { startProxy, type TestProxy } from '../servers/proxy.ts';
 import { startRawServer } from '../servers/raw-server.ts';
@@ -85,6 +86,7 @@ function faultRoutes(): Record<string, Behaviour> {
   // The request was read, then the connection dropped: a failure after sending (a read retry).
   routes['/fault/reset-after-request'] = resetAfter();
   routes['/fault/hang-up'] = hangUp;
+  routes['/fault/not-http'] = ({ socket }) => { socket.end('garbage\r\n\r\n'); };
   routes['/fault/cut-short'] = ({ socket }) => { socket.end(Buffer.concat([head(200, [['Content-Length', '1000']]), Buffer.from('only this')])); };
   routes['/healthy'] = respond(200, [['Content-Type', 'text/plain']], 'ok', { keepAlive: true });
   return routes;
@@ -93,8 +95,12 @@ function faultRoutes(): Record<string, Behaviour> {
 /** A JSON answer from a control route. */
 const json = (value: unknown): Behaviour => respond(200, [['Content-Type', 'application/json']], JSON.stringify(value));
 
-/** Starts every server; `close()` stops them and removes the certificates. */
-export async function startRig(shared: Pick<RigInfo, 'httpbin' | 'httpbinAlt' | 'httpsbin' | 'httpsbinAlt' | 'httpsbinCa'>): Promise<{ info: RigInfo; close(): Promise<void> }> {
+/**
+ * Starts every server, beside the shared httpbins of globalSetup (`inject`); `close()` stops them and
+ * removes the certificates.
+ */
+export async function startRig(): Promise<{ info: RigInfo; close(): Promise<void> }> {
+  const shared = { httpbin: inject('httpbinUrl'), httpbinAlt: inject('httpbinAltUrl'), httpsbin: inject('httpsUrl'), httpsbinAlt: inject('httpsAltUrl'), httpsbinCa: inject('caCertPem') };
   const pki = makePki();
   const [open, locked, socks, socksLocked, dead] = await Promise.all([
     startProxy(), startProxy({ auth: ['alice', 's3cret'] }), startSocks(), startSocks({ auth: ['bob', 'hunter2'] }), startProxy(),

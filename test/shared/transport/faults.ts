@@ -50,6 +50,12 @@ export const faultsSuite: TransportSuite = (errand, env) => {
       expect(await rejection(r.read())).toBeInstanceOf(errand.ConnectionError);
     });
 
+    it('an answer that is not HTTP is a ConnectionError whose message keeps the query token out', async () => {
+      const error = await rejection(session().get(url('/fault/not-http?token=s3cr3t-t0ken'), { retries: 0 }));
+      expect(error).toBeInstanceOf(errand.ConnectionError);
+      expect(error.message).not.toContain('s3cr3t-t0ken');
+    });
+
     it('the same session answers a healthy request after each fault', async () => {
       const s = session({ retries: 0 });
       for (const path of ['/fault/reset-after-request', '/fault/hang-up', '/fault/reset-mid-body', '/fault/cut-short']) {
