@@ -30,14 +30,23 @@ export function errorCode(error: unknown): string {
   return '';
 }
 
-/** The innermost non-empty message of the chain: the most specific one (the socket's, not fetch's "fetch failed"). */
+/**
+ * The innermost non-empty message of the chain: the most specific one (the socket's, not fetch's "fetch
+ * failed"), with every URL in it redacted: a platform's message may quote the request URL whole (Deno's
+ * does), and its query may hold a token.
+ */
 export function innermostMessage(error: unknown): string {
   const chain = causeChain(error);
   for (let i = chain.length - 1; i >= 0; i--) {
     const message = chain[i]!.message;
-    if (typeof message === 'string' && message) return message;
+    if (typeof message === 'string' && message) return redactUrls(message);
   }
-  return String(error);
+  return redactUrls(String(error));
+}
+
+/** `text` with each URL in it (`scheme://…` up to a space, quote, bracket or parenthesis) passed through redactUrl. */
+function redactUrls(text: string): string {
+  return text.includes('://') ? text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)"'<>]+/gi, (url) => redactUrl(url)) : text;
 }
 
 // Codes that say a connection was lost once the request had been written (Node's undici under fetch,

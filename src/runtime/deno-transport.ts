@@ -42,12 +42,11 @@ const TLS_REASONS: [RegExp, string][] = [
 ];
 
 /**
- * The reason in Deno's innermost message ("fetch failed" wraps it), without the request line hyper
- * puts first (`error sending request for url (…): client error (Connect): `) and with any other URL
- * redacted: a query may hold a token.
+ * The reason in Deno's innermost message ("fetch failed" wraps it; URLs in it come redacted), without
+ * the request line hyper puts first (`error sending request for url (…): client error (Connect): `).
  */
 function denoReason(error: unknown): string {
-  return innermostMessage(error).replace(/^error sending request\b.*?\): (client error \(\w+\): )?/, '').replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)"'<>]+/gi, (url) => redactUrl(url));
+  return innermostMessage(error).replace(/^error sending request\b.*?\): (client error \(\w+\): )?/, '');
 }
 
 /**

@@ -102,3 +102,15 @@ describe('body errors', () => {
     expect(broken.message).toBe('The connection to https://x.test/b?k=*** broke while reading the body: UND_ERR_SOCKET');
   });
 });
+
+describe('a platform message that quotes a URL', () => {
+  // Deno's says "error sending request for url (http://host/x?token=…)": no token may reach an errand message.
+  it('is quoted with every URL in it redacted, by both transports', async () => {
+    const quoting = new TypeError('fetch failed', { cause: new Error('connection closed before message completed for http://u:pw@x.test/p?token=SECRET (and https://y.test/?k=KEY)') });
+    expect(innermostMessage(quoting)).toBe('connection closed before message completed for http://***@x.test/p?token=*** (and https://y.test/?k=***)');
+    for (const error of [await viaFetch(quoting), viaNode(quoting)]) {
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).not.toMatch(/SECRET|KEY|pw@/);
+    }
+  });
+});
