@@ -86,7 +86,7 @@ export class HttpCache implements CacheEngine {
       const value = validators[name];
       if (value) conditional.headers.set(name, String(value));
     }
-    const land = leads(x) && !this.#flights.get(key) ? this.#flights.lead(key) : undefined;
+    const land = leads(x) ? this.#flights.lead(key) : undefined;
     const started = Date.now();
     const outcome = await x.network(conditional);
     if (!(outcome instanceof Response) || outcome.statusCode >= 500) {
@@ -125,7 +125,7 @@ export class HttpCache implements CacheEngine {
   }
 
   async #fetch(x: CacheExchange, key: string, req: PolicyRequest, lead: boolean): Promise<Response | unknown> {
-    const land = lead && leads(x) && !this.#flights.get(key) ? this.#flights.lead(key) : undefined;
+    const land = lead && leads(x) ? this.#flights.lead(key) : undefined;
     const outcome = await x.network(x.request);
     if (!(outcome instanceof Response)) {
       land?.(false);
