@@ -1,7 +1,6 @@
 // The HTTP cache's figures (issue 11), against bench/server.mjs in its own process:
 //   1. a fresh hit on a 10 KiB JSON body versus a loopback miss (sequential calls/s, body loaded, not
-//      parsed); the server's
-//      counts show that no request and no connection was made during the hits;
+//      parsed); the server's counts show that no request and no connection was made during the hits;
 //   2. 1,000 concurrent identical GETs with collapsing: how many reached the server;
 //   3. MemoryCacheStore under maxSize through 100,000 distinct URLs (64 in flight): the largest size seen.
 //

@@ -12,8 +12,7 @@ export function bytesResponse(status: number, statusText: string, headers: Heade
     all: async () => bytes,
     cancel() {},
   };
-  const platform = (init: PlatformBody) => new globalThis.Response(init as BodyInit | null, { status, statusText, headers });
-  return new Response({ status, statusText, headers, body: source, platform }, request, { elapsed });
+  return sourcedResponse(status, statusText, headers, source, request, elapsed);
 }
 
 /**
@@ -46,11 +45,15 @@ export function tappedResponse(original: Response, limit: number, onBody: (body:
       void original.close();
     },
   };
-  const { statusCode: status, reason: statusText, headers } = original;
-  const platform = (init: PlatformBody) => new globalThis.Response(init as BodyInit | null, { status, statusText, headers });
-  const tapped = new Response({ status, statusText, headers, body: source, platform }, original.request, { elapsed: original.elapsed });
+  const tapped = sourcedResponse(original.statusCode, original.reason, original.headers, source, original.request, original.elapsed);
   tapped.cookies = original.cookies;
   return tapped;
+}
+
+// An errand Response whose body is read from `source`; a platform Response over it when asked for `raw`.
+function sourcedResponse(status: number, statusText: string, headers: Headers, source: BodySource | null, request: PreparedRequest, elapsed: number): Response {
+  const platform = (init: PlatformBody) => new globalThis.Response(init as BodyInit | null, { status, statusText, headers });
+  return new Response({ status, statusText, headers, body: source, platform }, request, { elapsed });
 }
 
 function tapStream(original: Response, limit: number, finish: (body: Uint8Array | undefined, tooBig?: boolean) => void): ReadableStream<Uint8Array> {

@@ -20,8 +20,12 @@ export class Flights {
     return this.#flights.get(key);
   }
 
-  /** Becomes the leader for `key`; call the returned function once the answer is stored, or is not. */
-  lead(key: string): (stored: boolean) => void {
+  /**
+   * Becomes the leader for `key`, unless one is out already (then undefined); call the returned function
+   * once the answer is stored, or is not.
+   */
+  lead(key: string): ((stored: boolean) => void) | undefined {
+    if (this.#flights.has(key)) return undefined;
     let land!: () => void;
     const flight = { landed: new Promise<void>((resolve) => { land = resolve; }), stored: false } as Flight & { land(stored: boolean): void };
     flight.land = (stored) => {

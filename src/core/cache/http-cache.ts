@@ -10,7 +10,7 @@ import {
   MAX_VARY_FIELDS, alignedRequest, cacheKey, storedField, loadPolicy, newPolicy, policyRequest, responseDirective, servedHeaders, storedPolicy,
   updatingHeaders, varyFields, varyMatches, withoutDirective, type Policy, type PolicyRequest,
 } from './policy.ts';
-import type { CacheEntry, CacheStore } from './store.ts';
+import type { CacheEntry } from './store.ts';
 
 type Background = (start: (signal: AbortSignal) => Promise<unknown>) => void;
 interface Found { entry: CacheEntry; policy: Policy }
@@ -25,7 +25,6 @@ const MAX_VARIANTS = 16;
 /** An RFC 9111 private (or shared) cache over a CacheStore. */
 export class HttpCache implements CacheEngine {
   readonly #settings: CacheSettings;
-  readonly #store: CacheStore;
   readonly #background: Background;
   readonly #flights = new Flights();
   readonly #refreshing = new Set<string>();
@@ -34,18 +33,16 @@ export class HttpCache implements CacheEngine {
 
   constructor(settings: CacheSettings, background: Background) {
     this.#settings = settings;
-    this.#store = settings.store;
     this.#background = background;
   }
 
   async send(x: CacheExchange): Promise<Response | unknown> {
     const { request } = x;
     if (!SAFE_METHODS.has(request.method)) return this.#unsafe(x);
+    addFetchHeaders(request, x.mode);
     if ((request.method !== 'GET' && request.method !== 'HEAD') || x.mode === 'no-store' || CALLER_CONDITIONS.some((name) => request.headers.has(name))) {
-      addFetchHeaders(request, x.mode);
       return mark(await x.network(request), 'bypass');
     }
-    addFetchHeaders(request, x.mode);
     const started = Date.now();
     const key = cacheKey(request.url);
     // A stored GET response answers HEAD too (RFC 9110 §9.3.2).
@@ -89,12 +86,12 @@ export class HttpCache implements CacheEngine {
       const value = validators[name];
       if (value) conditional.headers.set(name, String(value));
     }
-    const land = leads(x) && !this.#flights.get(key) ? this.#flights.lead(key) : undefined;
+    const land = leads(x) ? this.#flights.lead(key) : undefined;
     const started = Date.now();
     const outcome = await x.network(conditional);
     if (!(outcome instanceof Response) || outcome.statusCode >= 500) {
       // RFC 5861 §4 stale-if-error, unless the response must be revalidated (RFC 9111 §4.2.4).
-      if (!responseDirective(found.entry.policy, 'must-revalidate') && allowsStaleIfError(policy, req, outcome)) {
+      if (!responseDirective(entry.policy, 'must-revalidate') && allowsStaleIfError(policy, req, outcome)) {
         if (outcome instanceof Response) await outcome.close();
         land?.(true);
         return this.#serve(x, found, policy, 'stale', started);
@@ -128,7 +125,7 @@ export class HttpCache implements CacheEngine {
   }
 
   async #fetch(x: CacheExchange, key: string, req: PolicyRequest, lead: boolean): Promise<Response | unknown> {
-    const land = lead && leads(x) && !this.#flights.get(key) ? this.#flights.lead(key) : undefined;
+    const land = lead && leads(x) ? this.#flights.lead(key) : undefined;
     const outcome = await x.network(x.request);
     if (!(outcome instanceof Response)) {
       land?.(false);
@@ -187,7 +184,7 @@ export class HttpCache implements CacheEngine {
   async #lookup(key: string, req: PolicyRequest): Promise<Found | undefined> {
     let entries: unknown;
     try {
-      entries = await this.#store.get(key);
+      entries = await this.#settings.store.get(key);
     } catch {
       return undefined; // a failing store is a miss, never the caller's error
     }
@@ -214,7 +211,7 @@ export class HttpCache implements CacheEngine {
   #remove(key: string): Promise<boolean> {
     return this.#inTurn(key, async () => {
       try {
-        await this.#store.delete(key);
+        await this.#settings.store.delete(key);
         return true;
       } catch {
         return false; // see #lookup
@@ -232,9 +229,9 @@ export class HttpCache implements CacheEngine {
 
   async #write(key: string, req: PolicyRequest, entry: CacheEntry): Promise<boolean> {
     try {
-      const current = await this.#store.get(key);
+      const current = await this.#settings.store.get(key);
       const others = Array.isArray(current) ? current.filter((old) => isEntry(old) && !varyMatches(old.policy, req)) : [];
-      await this.#store.set(key, [...others, entry].slice(-MAX_VARIANTS));
+      await this.#settings.store.set(key, [...others, entry].slice(-MAX_VARIANTS));
       return true;
     } catch {
       return false;

@@ -46,16 +46,13 @@ export function classify(suites: readonly { tests: SuiteTest[] }[], results: Rec
   for (const id of Object.keys(results)) {
     const verdict = verdictOf(byId, id, results);
     score.counts[verdict] = (score.counts[verdict] ?? 0) + 1;
+    const result = results[id];
+    const message = Array.isArray(result) ? String(result[1]) : String(result);
     if (verdict === 'pass') score.passed++;
-    else if (verdict !== 'fail' && verdict !== 'yes') {
-      const result = results[id];
-      (score.others[verdict] ??= {})[id] = Array.isArray(result) ? String(result[1]) : String(result);
-    }
-    if (verdict === 'fail') {
+    else if (verdict === 'fail') {
       score.failed++;
-      const result = results[id];
-      score.failures[id] = Array.isArray(result) ? String(result[1]) : String(result);
-    }
+      score.failures[id] = message;
+    } else if (verdict !== 'yes') (score.others[verdict] ??= {})[id] = message;
   }
   return score;
 }
