@@ -1,5 +1,6 @@
 // s.events(): Server-Sent Events through the Session, reconnecting as the HTML standard's EventSource
 // does (§9.2.3), with any method and body. Reached only through a dynamic import() from session.ts.
+import { parseContentType } from './charset.ts';
 import { ConnectionError, HTTPError, RequestError, SSLError, TimeoutError, redactUrl } from './errors.ts';
 import { parseEventStream, type EventStreamState, type ServerSentEvent } from './event-stream.ts';
 import type { HeadersInput, RequestOptions, TimeoutInput } from './options.ts';
@@ -121,7 +122,7 @@ export function checkEventStream(response: Response): boolean {
     const ErrorClass = status >= 400 ? HTTPError : RequestError;
     throw new ErrorClass(`${where} answered ${status} ${response.reason || ''}`.trimEnd() + '; an event stream needs a 2xx, so errand does not reconnect', { response });
   }
-  const type = (response.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  const { type } = parseContentType(response.headers.get('content-type'));
   if (type !== 'text/event-stream') {
     throw new RequestError(`${where} answered with Content-Type ${type || '(none)'}, not text/event-stream; errand does not reconnect`, { response });
   }

@@ -1,6 +1,7 @@
 // JSON lines / NDJSON: one JSON value per line. Reached only through a dynamic import() from
 // response.ts, so a bundle that never reads JSON lines carries none of it.
 import { JSONDecodeError, RequestError } from './errors.ts';
+import { LineSplitter } from './lines.ts';
 import type { Response } from './response.ts';
 
 /** The longest line held while waiting for its end; past it the stream is refused (nothing grows without bound). */
@@ -14,32 +15,19 @@ export const MAX_LINE_CHARS = 16 * 1024 * 1024;
  */
 export async function* parseJSONLines<T>(chunks: AsyncIterable<Uint8Array>, response: Response, where: string): AsyncGenerator<T> {
   const decoder = new TextDecoder('utf-8');
-  // The start of an unfinished line, in pieces: joined once its end arrives, so a long line that comes in
-  // many chunks costs linear time.
-  const head: string[] = [];
-  let headLength = 0;
+  // Cut at `\n` only, as split("\n") would: a `\r` before it is JSON whitespace.
+  const lines = new LineSplitter('\n');
   let lineNumber = 0;
   for await (const chunk of chunks) {
-    const text = decoder.decode(chunk, { stream: true });
-    if (text.includes('\n')) {
-      const lines = (head.join('') + text).split('\n');
-      const last = lines.pop()!;
-      head.length = 0;
-      head.push(last);
-      headLength = last.length;
-      for (const line of lines) {
-        const value = parseLine<T>(line, ++lineNumber, response, where);
-        if (value !== SKIP) yield value;
-      }
-    } else {
-      head.push(text);
-      headLength += text.length;
+    for (const line of lines.push(decoder.decode(chunk, { stream: true }))) {
+      const value = parseLine<T>(line, ++lineNumber, response, where);
+      if (value !== SKIP) yield value;
     }
-    if (headLength > MAX_LINE_CHARS) {
+    if (lines.pendingLength > MAX_LINE_CHARS) {
       throw new RequestError(`${where}: line ${lineNumber + 1} is longer than ${MAX_LINE_CHARS} characters; stopped reading it`, { response });
     }
   }
-  const pending = head.join('') + decoder.decode();
+  const pending = lines.rest() + decoder.decode();
   // The last line needs no newline after it.
   if (pending) {
     const value = parseLine<T>(pending, lineNumber + 1, response, where);

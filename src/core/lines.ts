@@ -38,6 +38,7 @@ export async function* decodeLines(chunks: AsyncIterable<Uint8Array>, decoder: B
  */
 export class LineSplitter {
   private pending: string[] = [];
+  private pendingChars = 0;
   private readonly separator: string;
   private readonly crlf: boolean;
 
@@ -57,10 +58,14 @@ export class LineSplitter {
       this.pending.push(text.slice(from, end));
       const line = this.pending.join('');
       this.pending = [];
+      this.pendingChars = 0;
       lines.push(this.crlf && line.endsWith('\r') ? line.slice(0, -1) : line);
       from = end + this.separator.length;
     }
-    if (from < text.length) this.pending.push(text.slice(from));
+    if (from < text.length) {
+      this.pending.push(text.slice(from));
+      this.pendingChars += text.length - from;
+    }
     return lines;
   }
 
@@ -69,8 +74,14 @@ export class LineSplitter {
     return this.pending.join('');
   }
 
+  /** How many characters wait after the last delimiter (the length of `rest()`, without joining). */
+  get pendingLength(): number {
+    return this.pendingChars;
+  }
+
   // Removes and returns the last `count` characters waiting (fewer if fewer wait).
   private takeTail(count: number): string {
+    this.pendingChars = Math.max(0, this.pendingChars - count);
     let tail = '';
     while (count > 0 && this.pending.length) {
       const piece = this.pending.pop()!;
