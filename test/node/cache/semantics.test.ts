@@ -2,7 +2,7 @@
 // what reaches it): per-hop redirects, the cookie jar, retries and Digest on a hit, Authorization in a
 // shared cache, stale-while-revalidate and stale-if-error, streams, maxEntrySize, bad input.
 import { describe, expect, inject, it, vi } from 'vitest';
-import { HTTPDigestAuth, MemoryCacheStore, Session } from 'errand';
+import { HTTPDigestAuth, InvalidHeaderError, MemoryCacheStore, Session } from 'errand';
 
 const base = () => inject('httpbinUrl');
 const newKey = () => `n${Math.random().toString(36).slice(2)}`;
@@ -325,5 +325,22 @@ describe('cache: bad input, handled as RFC 9111 says, never thrown', () => {
     expect([r.statusCode, r.cacheStatus]).toEqual([504, undefined]);
     expect((await seen(key)).count).toBe(0);
     expect((await new Session().get(lab(key, FRESH))).cacheStatus).toBeUndefined();
+  });
+});
+
+describe('cache: what it sends passes the wire check', () => {
+  // A store may be the user's own (Redis, KV): a validator it hands back is checked like any header.
+  it('a stored ETag with a control character is refused with InvalidHeaderError before the revalidation is sent', async () => {
+    const store = new MemoryCacheStore();
+    const s = new Session({ cache: { store } });
+    const key = newKey();
+    const url = lab(key, { 'h.Cache-Control': 'no-cache', 'h.ETag': '"v1"' });
+    await s.get(url);
+    const stored = (await store.get(url))!;
+    const policy = stored[0]!.policy as { resh: Record<string, string> };
+    policy.resh['etag'] = '"v\u0001"';
+    await store.set(url, stored);
+    await expect(s.get(url)).rejects.toBeInstanceOf(InvalidHeaderError);
+    expect((await seen(key)).count).toBe(1);
   });
 });
