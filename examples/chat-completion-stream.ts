@@ -55,10 +55,13 @@ export default async function (): Promise<unknown> {
 
     // A wrong key: the 401 stops the stream with an HTTPError, no reconnect.
     let refused = 0;
+    const wrong = new Session({ auth: new BearerAuth('wrong') });
     try {
-      for await (const _ of new Session({ auth: new BearerAuth('wrong') }).events(`${api.url}v1/chat/completions`, { method: 'POST', json: {} })) break;
+      for await (const _ of wrong.events(`${api.url}v1/chat/completions`, { method: 'POST', json: {} })) break;
     } catch (error) {
       refused = (error as { response?: { statusCode: number } }).response?.statusCode ?? -1;
+    } finally {
+      await wrong.close();
     }
     await s.close();
     return { text, chunks, finishReason, refused };

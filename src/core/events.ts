@@ -10,17 +10,26 @@ import { sleep } from './retry.ts';
 /** The reconnection time before the server sends a `retry:` field (HTML §9.2.3 suggests a few seconds). */
 export const DEFAULT_RECONNECT_MS = 3000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Reconnects in a row without an event in between, by default. */
+/** Reconnects in a row that may follow no steady connection, by default. */
 export const DEFAULT_MAX_RECONNECTS = 5;
+/**
+ * How long a connection that brought an event must have stayed open for the reconnect after it to be
+ * free (not counted against `maxReconnects`). A feed dropped now and then by a proxy runs on; a server
+ * that answers each connection with one event and `retry: 0` is reconnected to at most `maxReconnects`
+ * times in a row, not hundreds of times a second (the events() call's budget, README "Every call has a budget").
+ */
+export const STEADY_CONNECTION_MS = 1000;
 
 /** Options of `session.events()`: those of any call (but `stream`), and how to reconnect. */
 export interface EventsOptions extends Omit<RequestOptions, 'stream'> {
   /** The method of every connection (default `GET`); a body (`json`, `data`) is sent again on each. */
   method?: string;
   /**
-   * Reconnects in a row that may bring no event (default 5; `Infinity` for a feed that never gives up).
-   * A connection that delivers an event starts the count again, so a feed that drops now and then runs
-   * on, and a server that fails or hangs up at once is given up after this many reconnects.
+   * Reconnects in a row after connections that were not steady (default 5; `Infinity` for a feed that
+   * never gives up). A connection that delivered an event and stayed open at least a second
+   * (`STEADY_CONNECTION_MS`) starts the count again, so a feed that drops now and then runs on, and a
+   * server that fails, hangs up at once, or sends one event per connection with `retry: 0` is given up
+   * after this many reconnects.
    * @example s.events(url, { maxReconnects: 0 }) // one connection, as for an LLM completion
    */
   maxReconnects?: number;
@@ -53,7 +62,7 @@ export interface EventSession {
 /**
  * The events of `url`, reconnecting after the stream ends or breaks. Each connection is an ordinary call
  * through the Session (auth, cookies, proxies, hooks, retries and its own budget); the reconnects are
- * bounded by `maxReconnects`. A total `timeout` bounds each connection until its headers arrive, not
+ * bounded by `maxReconnects` in a row, and only a steady connection (`STEADY_CONNECTION_MS`) frees the next one. A total `timeout` bounds each connection until its headers arrive, not
  * the stream's life. Ends quietly on a 204, on `signal`, and when the reconnects are spent after a
  * stream that ended; throws on a non-2xx status, a Content-Type other than text/event-stream, an error
  * a reconnect cannot mend, or the last failure once the reconnects are spent.
@@ -66,22 +75,25 @@ export async function* streamEvents(session: EventSession, url: string | URL, op
   checkEventsOptions(maxReconnects, lastEventId, reconnectDelay, onReconnect);
   const deadline = splitTimeout(timeout === undefined ? session.timeout : timeout);
   const state: EventStreamState = { lastEventId, retry: undefined };
-  let quiet = 0;
+  let spent = 0; // reconnects in a row since the last steady connection
   for (let attempt = 1; ; attempt++) {
     let failure: { error: unknown } | undefined;
+    const lived = { events: 0, since: 0, until: 0 };
     const connection = startConnection(signal ?? undefined, deadline.total, `${method} ${redactUrl(String(url))}`);
     try {
       const response = await session.request(method, url, {
         ...call, headers: eventStreamHeaders(headers, state.lastEventId), stream: true, signal: connection.signal, timeout: deadline.perPhase,
       });
       connection.headersArrived();
+      lived.since = Date.now();
       try {
         if (!checkEventStream(response)) return;
         for await (const event of parseEventStream(response.iterContent(), state, response)) {
-          quiet = 0;
+          lived.events++;
           yield event;
         }
       } finally {
+        lived.until = Date.now();
         await response.close();
       }
     } catch (error) {
@@ -91,7 +103,8 @@ export async function* streamEvents(session: EventSession, url: string | URL, op
     } finally {
       connection.done();
     }
-    const next = nextReconnect(state, quiet, maxReconnects, reconnectDelay);
+    if (isSteady(lived)) spent = 0;
+    const next = nextReconnect(state, spent, maxReconnects, reconnectDelay);
     if (!next) {
       if (failure) throw failure.error;
       return;
@@ -99,7 +112,7 @@ export async function* streamEvents(session: EventSession, url: string | URL, op
     if (isOneShot(call.data)) {
       throw new RequestError(`${method} ${redactUrl(String(url))}: cannot reconnect, the request body was a stream, which is sent only once; give it as bytes, a string or json, or set maxReconnects: 0`, { cause: failure?.error });
     }
-    quiet++;
+    spent++;
     await onReconnect?.({ attempt, delay: next.delay, lastEventId: next.lastEventId, ...(failure ? { error: failure.error } : {}) });
     try {
       await sleep(next.delay, signal ?? undefined);
@@ -135,13 +148,22 @@ export function isReconnectable(error: unknown): boolean {
 }
 
 /**
- * The next reconnect, or none once `maxReconnects` reconnects in a row brought no event (`quiet`):
- * wait the stream's reconnection time (its latest `retry:`, else `reconnectDelay`), then send its last
- * event ID. Pure.
+ * Whether a connection was steady: it delivered an event and its stream stayed open at least
+ * `STEADY_CONNECTION_MS` (epoch milliseconds; `since` is 0 when no stream began). Only a steady
+ * connection frees the reconnect after it, so events alone cannot keep a reconnect loop going. Pure.
  */
-export function nextReconnect(state: Readonly<EventStreamState>, quiet: number, maxReconnects: number,
+export function isSteady(connection: { events: number; since: number; until: number }): boolean {
+  return connection.events > 0 && connection.since > 0 && connection.until - connection.since >= STEADY_CONNECTION_MS;
+}
+
+/**
+ * The next reconnect, or none once `maxReconnects` reconnects in a row (`spent`, counted since the last
+ * steady connection) are spent: wait the stream's reconnection time (its latest `retry:`, else
+ * `reconnectDelay`), then send its last event ID. Pure.
+ */
+export function nextReconnect(state: Readonly<EventStreamState>, spent: number, maxReconnects: number,
   reconnectDelay = DEFAULT_RECONNECT_MS): { delay: number; lastEventId: string } | undefined {
-  if (quiet >= maxReconnects) return undefined;
+  if (spent >= maxReconnects) return undefined;
   // A timer longer than 2^31 - 1 ms fires at once (HTML timers, setTimeout): a huge retry: waits the longest a timer can.
   return { delay: Math.min(state.retry ?? reconnectDelay, MAX_TIMER_MS), lastEventId: state.lastEventId };
 }

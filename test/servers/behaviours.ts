@@ -113,6 +113,9 @@ export const unavailable = (retryAfter?: () => string, status = 503): AnswerFor 
   status, headers: retryAfter ? [['Retry-After', retryAfter()]] : [], body: 'busy',
 });
 
+/** An event stream of one event that asks for reconnects at once (`retry: 0`). */
+export const oneEvent: Answer = { status: 200, headers: [['Content-Type', 'text/event-stream']], body: 'retry: 0\nid: 1\ndata: tick\n\n' };
+
 /** Sent properly: framed by its Content-Length, connection closed after it. */
 export const proper: Misbehaviour = (answer) => (exchange) => {
   const { status, headers, body } = parts(answer, exchange.request);

@@ -4,7 +4,7 @@
 // misbehaviour. The global setup starts a raw server with these routes preset (and its control
 // endpoint), for the projects that cannot hold the server object; the Node matrix starts its own.
 import {
-  badChunking, basicChallenge, digestChallenge, endlessBody, endlessHeaders, hugeHeaders, longerBody, proper, selfRedirect,
+  badChunking, basicChallenge, oneEvent, digestChallenge, endlessBody, endlessHeaders, hugeHeaders, longerBody, proper, selfRedirect,
   shorterBody, unavailable, type AnswerFor, type Behaviour, type Misbehaviour,
 } from './behaviours.ts';
 
@@ -17,6 +17,9 @@ const TRIGGERS: Record<string, { first: AnswerFor; then: AnswerFor }> = {
   // requests for one call before the budget.
   digest: { first: digestChallenge(false), then: digestChallenge(true) },
   status: { first: unavailable(), then: unavailable() },
+  // An event stream that sends one event and `retry: 0`, then hangs up: without a reconnect budget,
+  // s.events() came back hundreds of times a second.
+  events: { first: oneEvent, then: oneEvent },
   'retry-after-s': { first: unavailable(() => '0'), then: unavailable(() => '0') },
   // A date a minute ago: parsed as a date, it asks for no wait.
   'retry-after-date': {

@@ -216,9 +216,21 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
       expect(connections).toBe(3);
     });
 
-    it('not while each connection brings an event: maxReconnects counts reconnects in a row without one', async () => {
-      const events = await collect(new errand.Session().events(`${base}/sse/feed`, { params: { total: 5, per: 1, retry: 0, linger: 100 }, maxReconnects: 1 }));
-      expect(events.map((e) => e.id)).toEqual(['1', '2', '3', '4', '5']);
+    it('not while each connection is steady (an event, open a second): maxReconnects counts reconnects in a row after unsteady ones', async () => {
+      // Each connection sends one event, then stays open 1.1 s before its drop: steady, so every reconnect is free.
+      const events = await collect(new errand.Session().events(`${base}/sse/feed`, { params: { total: 3, per: 1, retry: 0, linger: 1100 }, maxReconnects: 1 }));
+      expect(events.map((e) => e.id)).toEqual(['1', '2', '3']);
+    });
+
+    it('within its budget against a server that sends one event per connection and retry: 0 (maxReconnects in a row)', async () => {
+      // Events alone do not free a reconnect: a connection that hangs up at once is not steady, so this
+      // server, which would be reconnected to hundreds of times a second, gets 1 + maxReconnects requests.
+      let connections = 0;
+      const events = await collect(new errand.Session().events(`${base}/sse/feed`, {
+        params: { total: 50, per: 1, retry: 0, end: 'close' }, maxReconnects: 2, hooks: { request: () => { connections++; } },
+      }));
+      expect(events.map((e) => e.id)).toEqual(['1', '2', '3']);
+      expect(connections).toBe(3);
     });
 
     it('with the last failure when the reconnects are spent on failures', async () => {

@@ -29,6 +29,8 @@ export interface Row {
   readsLastBody: boolean;
   /** Whether the path is a retry (its trigger spends one of the call's retries). */
   retries?: true;
+  /** Whether the call is `s.events()`, iterated to its end (else `s.get()`). */
+  events?: true;
   /** Runtimes the row runs in (the others cannot: say why beside the row). */
   runtimes: readonly Runtime[];
   /** The call's options (auth, retries...) besides the column's timeouts. */
@@ -76,7 +78,13 @@ export interface Column {
 }
 
 /** The contract's numbers (DESIGN.md "Every call has a budget", "Retries, precisely"). */
-export const BUDGET = { maxRedirects: 30, authReplaysPerHop: 2, retriesTotal: 2 } as const;
+export const BUDGET = { maxRedirects: 30, authReplaysPerHop: 2, retriesTotal: 2, maxReconnects: 5 } as const;
+
+/** The outcome of an `s.events()` call that ended without an error (its reconnects spent after streams that ended). */
+export const ENDED = 'ended quietly';
+
+/** Whether an outcome is an error (not a response, nor an event stream that ended quietly). */
+export const isError = (outcome: Outcome) => !outcome.startsWith('response ') && outcome !== ENDED;
 
 /**
  * The retry rows set each kind's count above the total, so that the call's `total` (the default, 2)
@@ -122,6 +130,10 @@ export const ROWS: readonly Row[] = [
   // Node only: a connect timeout is an UnsupportedError elsewhere (README "What each runtime does").
   { slug: 'connect-timeout', title: 'connect retry (connect timeout)', bound: 1 + BUDGET.retriesTotal, spent: 'ConnectTimeoutError', readsLastBody: false, runtimes: ['node'],
     options: () => ({ retries: RETRIES, timeout: { connect: 100, total: GUARD } }), target: 'blackhole', folded: noHead },
+  // Each connection brings an event, but none is steady (open a second), so the default maxReconnects in a row ends it.
+  { slug: 'events', title: 's.events() reconnect (one event per connection, retry: 0)', bound: 1 + BUDGET.maxReconnects, spent: ENDED, readsLastBody: true,
+    events: true, runtimes: ALL, options: () => ({}),
+    folded: 'a misbehaving answer ends its connection with a ConnectionError or TimeoutError, which s.events() reconnects like a stream that ended, within the same maxReconnects (test/shared/events.ts: "with the last failure when the reconnects are spent on failures")' },
 ];
 
 export const COLUMNS: readonly Column[] = [
@@ -188,11 +200,15 @@ export function cells(runtime: Runtime): { name: string; row: Row; column: Colum
  * Runs one cell on session `s`: the call, its outcome, and how many requests errand sent (a request
  * hook counts them, so the connect rows, which reach no server, are counted too).
  */
-export async function callCell(errand: Errand, s: { get(url: string, options?: any): Promise<any> }, url: string,
+export async function callCell(errand: Errand, s: { get(url: string, options?: any): Promise<any>; events(url: string, options?: any): AsyncIterable<unknown> }, url: string,
   row: Row, column: Column, runtime: Runtime): Promise<{ outcome: Outcome; attempts: number; classes: string[] }> {
   let attempts = 0;
   const hooks = { request: (request: unknown) => { attempts++; return request; } };
   try {
+    if (row.events) {
+      for await (const _ of s.events(url, { timeout: column.timeout(runtime), ...row.options(errand), hooks })) { /* drain */ }
+      return { outcome: ENDED, attempts, classes: [] };
+    }
     const r = await s.get(url, { timeout: column.timeout(runtime), ...row.options(errand), hooks });
     return { outcome: `response ${r.statusCode}`, attempts, classes: [] };
   } catch (error) {

@@ -5,7 +5,7 @@ import {
   ConnectionError, ContentDecodingError, ConnectTimeoutError, HTTPError, PreparedRequest, ReadTimeoutError, RequestError,
   Response, SSLError, TimeoutError,
 } from '../../src/core/index.ts';
-import { DEFAULT_RECONNECT_MS, checkEventStream, eventStreamHeaders, isReconnectable, nextReconnect } from '../../src/core/events.ts';
+import { DEFAULT_RECONNECT_MS, STEADY_CONNECTION_MS, checkEventStream, eventStreamHeaders, isReconnectable, isSteady, nextReconnect } from '../../src/core/events.ts';
 import { MAX_LINE_CHARS, parseJSONLines } from '../../src/core/json-lines.ts';
 
 function response(status: number, contentType: string | null): Response {
@@ -14,6 +14,17 @@ function response(status: number, contentType: string | null): Response {
   const headers = contentType === null ? undefined : { 'content-type': contentType };
   return new Response({ status, statusText: '', headers: new Headers(headers), body: null, platform: () => new globalThis.Response(null) }, request, { elapsed: 0 });
 }
+
+describe('isSteady', () => {
+  it('a connection that brought an event and stayed open a second; not one without an event, nor a short one', () => {
+    expect(STEADY_CONNECTION_MS).toBe(1000);
+    expect(isSteady({ events: 1, since: 5000, until: 6000 })).toBe(true);
+    expect(isSteady({ events: 1, since: 5000, until: 5999 })).toBe(false);
+    expect(isSteady({ events: 0, since: 5000, until: 9000 })).toBe(false);
+    // No stream began (the request failed): never steady.
+    expect(isSteady({ events: 0, since: 0, until: 0 })).toBe(false);
+  });
+});
 
 describe('nextReconnect', () => {
   it("waits the stream's retry, else the default (3000 ms), and sends the last event ID", () => {
@@ -25,7 +36,7 @@ describe('nextReconnect', () => {
     expect(nextReconnect({ lastEventId: '', retry: 1e20 }, 0, 5)?.delay).toBe(2 ** 31 - 1);
   });
 
-  it('none once maxReconnects reconnects in a row brought no event', () => {
+  it('none once maxReconnects reconnects in a row are spent', () => {
     const state = { lastEventId: '', retry: 10 };
     expect(nextReconnect(state, 2, 3)).toBeDefined();
     expect(nextReconnect(state, 3, 3)).toBeUndefined();
