@@ -26,7 +26,7 @@ export interface EventsOptions extends Omit<RequestOptions, 'stream'> {
   method?: string;
   /**
    * Reconnects in a row after connections that were not steady (default 5; `Infinity` for a feed that
-   * never gives up). A connection that delivered an event and stayed open at least a second
+   * never gives up, whose reconnects after an unsteady connection then wait at least a second). A connection that delivered an event and stayed open at least a second
    * (`STEADY_CONNECTION_MS`) starts the count again, so a feed that drops now and then runs on, and a
    * server that fails, hangs up at once, or sends one event per connection with `retry: 0` is given up
    * after this many reconnects.
@@ -103,8 +103,9 @@ export async function* streamEvents(session: EventSession, url: string | URL, op
     } finally {
       connection.done();
     }
-    if (isSteady(lived)) spent = 0;
-    const next = nextReconnect(state, spent, maxReconnects, reconnectDelay);
+    const steady = isSteady(lived);
+    if (steady) spent = 0;
+    const next = nextReconnect(state, spent, maxReconnects, reconnectDelay, steady);
     if (!next) {
       if (failure) throw failure.error;
       return;
@@ -159,13 +160,16 @@ export function isSteady(connection: { events: number; since: number; until: num
 /**
  * The next reconnect, or none once `maxReconnects` reconnects in a row (`spent`, counted since the last
  * steady connection) are spent: wait the stream's reconnection time (its latest `retry:`, else
- * `reconnectDelay`), then send its last event ID. Pure.
+ * `reconnectDelay`), then send its last event ID. With no bound on the count (`Infinity`), a reconnect
+ * after a connection that was not `steady` waits at least `STEADY_CONNECTION_MS`: the rate is then the
+ * budget, at most one such reconnect a second whatever `retry:` says. Pure.
  */
 export function nextReconnect(state: Readonly<EventStreamState>, spent: number, maxReconnects: number,
-  reconnectDelay = DEFAULT_RECONNECT_MS): { delay: number; lastEventId: string } | undefined {
+  reconnectDelay = DEFAULT_RECONNECT_MS, steady = false): { delay: number; lastEventId: string } | undefined {
   if (spent >= maxReconnects) return undefined;
+  const floor = maxReconnects === Infinity && !steady ? STEADY_CONNECTION_MS : 0;
   // A timer longer than 2^31 - 1 ms fires at once (HTML timers, setTimeout): a huge retry: waits the longest a timer can.
-  return { delay: Math.min(state.retry ?? reconnectDelay, MAX_TIMER_MS), lastEventId: state.lastEventId };
+  return { delay: Math.min(Math.max(state.retry ?? reconnectDelay, floor), MAX_TIMER_MS), lastEventId: state.lastEventId };
 }
 
 /**

@@ -233,6 +233,15 @@ export function eventsSuite(errand: Errand, env: SuiteEnv): void {
       expect(connections).toBe(3);
     });
 
+    it('never, with maxReconnects: Infinity, but then a reconnect after an unsteady connection waits a second, whatever retry: says', async () => {
+      const delays: number[] = [];
+      const events = await collect(new errand.Session().events(`${base}/sse/feed`, {
+        params: { total: 50, per: 1, retry: 0, end: 'close' }, maxReconnects: Infinity, onReconnect: (info) => { delays.push(info.delay); },
+      }), 3);
+      expect(events.map((e) => e.id)).toEqual(['1', '2', '3']);
+      expect(delays).toEqual([1000, 1000]);
+    });
+
     it('with the last failure when the reconnects are spent on failures', async () => {
       const errors: string[] = [];
       const error = await failure(new errand.Session().events(REFUSED_URL, { retries: 0, maxReconnects: 1, reconnectDelay: 0, onReconnect: (info) => { errors.push((info.error as Error).name); } }));

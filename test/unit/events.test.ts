@@ -36,6 +36,15 @@ describe('nextReconnect', () => {
     expect(nextReconnect({ lastEventId: '', retry: 1e20 }, 0, 5)?.delay).toBe(2 ** 31 - 1);
   });
 
+  it('with maxReconnects: Infinity, waits at least STEADY_CONNECTION_MS after an unsteady connection, whatever retry: says', () => {
+    const state = { lastEventId: '', retry: 0 };
+    expect(nextReconnect(state, 1e6, Infinity, 0, false)?.delay).toBe(STEADY_CONNECTION_MS);
+    expect(nextReconnect(state, 0, Infinity, 0, true)?.delay).toBe(0);
+    expect(nextReconnect({ lastEventId: '', retry: 5000 }, 3, Infinity, 0, false)?.delay).toBe(5000);
+    // A bounded count is the budget: the server's retry: is kept as it is.
+    expect(nextReconnect(state, 3, 5, 0, false)?.delay).toBe(0);
+  });
+
   it('none once maxReconnects reconnects in a row are spent', () => {
     const state = { lastEventId: '', retry: 10 };
     expect(nextReconnect(state, 2, 3)).toBeDefined();
