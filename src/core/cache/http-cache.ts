@@ -166,9 +166,9 @@ export class HttpCache implements CacheEngine {
     const vary = varyFields(response.headers.get('vary'));
     // RFC 9111 §4.1: `Vary: *` never matches, so storing it is pointless.
     if (vary.includes('*') || vary.length > MAX_VARY_FIELDS) return undefined;
-    // A shared cache never serves a response with Set-Cookie unless it is public (http-cache-semantics).
-    const cc = response.headers.get('cache-control') ?? '';
-    if (this.#settings.shared && response.headers.has('set-cookie') && !/\b(public|immutable)\b/i.test(cc)) return undefined;
+    // A shared cache never serves a response with Set-Cookie unless it is public: http-cache-semantics only
+    // makes it stale, and a revalidated copy would hand its cookie to the next user, so it is not stored.
+    if (this.#settings.shared && response.headers.has('set-cookie') && !hasDirective(response.headers.get('cache-control'), 'public', 'immutable')) return undefined;
     const length = Number(response.headers.get('content-length') ?? NaN);
     return length > this.#settings.maxEntrySize ? 'too-big' : policy;
   }
@@ -315,4 +315,9 @@ function isEntry(entry: unknown): entry is CacheEntry {
 function mark<T>(outcome: T, status: CacheStatus): T {
   if (outcome instanceof Response) outcome.cacheStatus = status;
   return outcome;
+}
+
+/** Whether a Cache-Control value holds one of `names` as a directive (`x-public` is not `public`). */
+function hasDirective(value: string | null, ...names: string[]): boolean {
+  return (value ?? '').split(',').some((part) => names.includes(part.split('=')[0]!.trim().toLowerCase()));
 }

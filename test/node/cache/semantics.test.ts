@@ -89,6 +89,20 @@ describe('cache: Authorization, shared and private (RFC 9111 §3.5)', () => {
     await own.get(url);
     expect((await own.get(url)).cacheStatus).toBe('hit');
   });
+
+  it('a shared cache stores a response with Set-Cookie only when it is public, read as a directive (not x-public)', async () => {
+    const shared = new Session({ cache: { shared: true } });
+    const cookie = { 'h.Set-Cookie': 'who=me; Path=/' };
+    // With an ETag, a stored copy would be revalidated and its Set-Cookie served to the next user: not stored at all.
+    const key = newKey();
+    const lookalike = lab(key, { 'h.Cache-Control': 'max-age=60, x-public, x-immutable="1"', 'h.ETag': '"v1"', ...cookie });
+    await shared.get(lookalike);
+    expect((await shared.get(lookalike)).cacheStatus).toBe('miss');
+    expect((await seen(key)).conditional).toBe(0);
+    const open = lab(newKey(), { 'h.Cache-Control': 'max-age=60, Public', ...cookie });
+    await shared.get(open);
+    expect((await shared.get(open)).cacheStatus).toBe('hit');
+  });
 });
 
 describe('cache: stale responses', () => {
