@@ -3,6 +3,7 @@ import { ConnectionError, ConnectTimeoutError, ProxyError, ReadTimeoutError, SSL
 import { checkOptionNames } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
+import { parseHttpDate } from './http-date.ts';
 
 /**
  * urllib3's retry options (DESIGN.md "Retries, precisely"). Delays are in milliseconds. `connect`, `read`
@@ -89,12 +90,9 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (!value) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // Only an HTTP-date (it names a month and ends in GMT); Date.parse reads '1.5' or '-5' as dates in 2001.
-  // The longest form (RFC 850's 'Wednesday, 09-Nov-94 08:49:37 GMT') has 33 characters: a longer value is
-  // not a date, and no pattern runs over a long header (`[A-Za-z]{3}.*GMT` was quadratic in its length).
-  if (text.length > 64 || !text.endsWith('GMT') || !/[A-Za-z]{3}.*GMT$/.test(text)) return undefined;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  // RFC 9110 §10.2.3: delay-seconds or an HTTP-date, read as the cache reads its dates (anchored patterns: linear).
+  const date = parseHttpDate(text);
+  return date === undefined ? undefined : Math.max(0, date - now);
 }
 
 

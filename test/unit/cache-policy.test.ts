@@ -1,6 +1,7 @@
 // What errand feeds http-cache-semantics (RFC 9111's rules for a recipient) and how it picks a variant.
 import { describe, expect, it } from 'vitest';
-import { newPolicy, parseHttpDate, readableHeaders, varyMatches, type PolicyRequest } from '../../src/core/cache/policy.ts';
+import { newPolicy, readableHeaders, varyMatches, type PolicyRequest } from '../../src/core/cache/policy.ts';
+import { parseHttpDate } from '../../src/core/http-date.ts';
 import { MemoryCacheStore } from '../../src/core/cache/memory-store.ts';
 import type { CacheEntry } from '../../src/core/cache/store.ts';
 

@@ -17,6 +17,13 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', now)).toBe(37_000);
     expect(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', now)).toBe(37_000);
     expect(parseRetryAfter('  Sun, 06 Nov 1994 08:49:37 GMT  ', now)).toBe(37_000);
+    expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', now)).toBe(37_000); // asctime, the third form
+  });
+
+  it('reads only HTTP-dates, as the cache does: not what Date.parse would guess at', () => {
+    expect(parseRetryAfter('06 Nov 1994 08:49:37 GMT', now)).toBeUndefined();
+    expect(parseRetryAfter('Sun, 6 Nov 1994 08:49:37 GMT', now)).toBeUndefined();
+    expect(parseRetryAfter('1.5', now)).toBeUndefined();
   });
 
   it('gives undefined for a value longer than any HTTP-date, even one that ends in GMT', () => {
