@@ -9,13 +9,17 @@ export interface Env {
   API_URL: string;
 }
 
+/** The part of a Worker's ExecutionContext this example uses. */
+interface Context { waitUntil(promise: Promise<unknown>): void }
+
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx: Context): Promise<Response> {
     const caches = (globalThis as unknown as { caches: { default: ConstructorParameters<typeof WebCacheStore>[0] } }).caches;
     const api = new Session({ baseUrl: env.API_URL, cache: { store: new WebCacheStore(caches.default), shared: true } });
     const { pathname, search } = new URL(request.url);
     const r = await api.get(`${pathname.slice(1)}${search}`);
-    await api.close();
+    // close() waits for the store write: the visitor need not, waitUntil keeps the Worker alive until it ends.
+    ctx.waitUntil(api.close());
     return new Response(r.content as Uint8Array<ArrayBuffer>, {
       status: r.statusCode,
       headers: { 'content-type': r.headers.get('content-type') ?? 'application/octet-stream', 'x-cache': r.cacheStatus ?? 'none' },
