@@ -3,7 +3,7 @@
 import { parseContentType } from './charset.ts';
 import { ConnectionError, HTTPError, RequestError, SSLError, TimeoutError, redactUrl } from './errors.ts';
 import { parseEventStream, type EventStreamState, type ServerSentEvent } from './event-stream.ts';
-import type { HeadersInput, RequestOptions, TimeoutInput } from './options.ts';
+import { normalizeTimeout, type HeadersInput, type RequestOptions, type TimeoutInput } from './options.ts';
 import type { Response } from './response.ts';
 import { sleep } from './retry.ts';
 
@@ -191,18 +191,15 @@ export function eventStreamHeaders(input: HeadersInput | null | undefined, lastE
 
 /** A total timeout splits in two: the part errand applies per connection until the headers, and the rest. */
 function splitTimeout(input: TimeoutInput | null | undefined): { total: number | undefined; perPhase: TimeoutInput | null } {
-  if (input == null || typeof input !== 'object') {
-    if (input != null && (typeof input !== 'number' || !(input >= 0) || input === Infinity)) throw new TypeError(`errand: timeout must be a finite number of milliseconds >= 0, got ${String(input)}`);
-    return { total: input ?? undefined, perPhase: null };
-  }
-  const { total, ...phases } = input;
-  if (total != null && (typeof total !== 'number' || !(total >= 0) || total === Infinity)) throw new TypeError(`errand: timeout.total must be a finite number of milliseconds >= 0, got ${String(total)}`);
-  return { total: total ?? undefined, perPhase: Object.keys(phases).length ? phases : null };
+  const { total, ...phases } = normalizeTimeout(input);
+  return { total, perPhase: Object.keys(phases).length ? phases : null };
 }
 
 /**
  * One connection's signal: the user's, and the total timeout until the headers arrive (then the stream
  * may live as long as it lives; `timeout.read`, where the runtime has it, still catches a silent one).
+ * Close to send.ts's startCall, which ends its clock when the body settles rather than at the headers;
+ * a helper shared by the two cost 49 B gzip at import in the browser build (measured), so each keeps its own.
  */
 function startConnection(user: AbortSignal | undefined, total: number | undefined, what: string) {
   if (total === undefined) return { signal: user, headersArrived() {}, done() {} };

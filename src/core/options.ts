@@ -205,7 +205,8 @@ function mergeParams(session: ParamsInput | null | undefined, call: ParamsInput 
   return [...base.filter(([key]) => !overridden.has(key)), ...override.filter((pair): pair is [string, string] => pair[1] !== null)];
 }
 
-function normalizeTimeout(value: TimeoutInput | null | undefined): Timeouts {
+/** A timeout option as milliseconds per phase, checked (TypeError on a bad value or an unknown field). */
+export function normalizeTimeout(value: TimeoutInput | null | undefined): Timeouts {
   if (value == null) return {};
   if (typeof value === 'number') return { total: checkMs('timeout', value) };
   if (typeof value !== 'object') throw new TypeError(`errand: timeout must be milliseconds or { connect, read, total }, not ${typeof value}`);
