@@ -154,7 +154,7 @@ export const PARITY: Row[] = [
   {
     feature: '`verify` (`false`, CA bundle)',
     cells: {
-      node: note('undici dispatcher', 'test/node/transport/tls.test.ts::verify: false skips verification'),
+      node: note('undici dispatcher', `${T_TLS}::verify: false skips verification (node, bun)`),
       edge: unsupported(EDGE_REFUSED),
       browser: unsupported(BROWSER_REFUSED),
       workerd: unsupported(WORKERD_REFUSED),
@@ -165,7 +165,7 @@ export const PARITY: Row[] = [
   {
     feature: '`cert` (client certificate)',
     cells: {
-      node: note('undici dispatcher', 'test/node/transport/tls.test.ts::presents a client certificate given as %s'),
+      node: note('undici dispatcher', `${T_TLS}::presents a client certificate given as %s`),
       edge: unsupported(EDGE_REFUSED),
       browser: unsupported(BROWSER_REFUSED),
       workerd: unsupported(WORKERD_REFUSED),
