@@ -6,7 +6,7 @@
 //   TIMING_FILTER=links   only the cases whose name contains it
 // Run with tsx (see package.json "fuzz:timing"): it imports errand's TypeScript sources.
 import { encodingFromContentType, decode, detectEncoding, parseContentType } from '../src/core/charset.ts';
-import { parseDigestChallenge } from '../src/core/digest.ts';
+import { parseDigestChallenge } from '../src/core/digest-challenge.ts';
 import { redactUrl } from '../src/core/errors.ts';
 import { jsonErrorOffset } from '../src/core/json-error.ts';
 import { LineSplitter } from '../src/core/lines.ts';

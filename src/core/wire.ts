@@ -12,7 +12,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * surface as a ConnectionError).
  */
 export const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-const NOT_LATIN1 = /[^\u0000-\u00ff]/;
+export const NOT_LATIN1 = /[^\u0000-\u00ff]/;
 // RFC 6265 §4.1.1: cookie-name is a token; cookie-value has no CTL, whitespace, DQUOTE (unless around
 // the value), comma, semicolon or backslash. Only what breaks the Cookie line is refused here (as
 // browsers do): a ';' would start another cookie, '=' in a name would shift the value.
@@ -60,18 +60,6 @@ export function checkHeaderValue(name: string, value: unknown, context?: ErrorCo
  */
 export function checkHeaderLines(headers: Headers, context?: ErrorContext): void {
   for (const [name, value] of headers) checkHeaderValue(name, value, context);
-}
-
-/**
- * A quoted-string (RFC 9110 §5.6.4) holding `value`: `"` and `\` escaped. Control characters cannot be
- * written in one even escaped, so they are an InvalidHeaderError naming `what` (never the value).
- * @example quoteString('a"b', 'realm') // '"a\\"b"'
- */
-export function quoteString(value: string, what: string, context?: ErrorContext): string {
-  if (typeof value !== 'string' || CONTROL.test(value) || NOT_LATIN1.test(value)) {
-    throw new InvalidHeaderError(`${what} cannot be written in a header: it must be a string without control characters (CR, LF, NUL...) or characters outside ISO-8859-1`, context);
-  }
-  return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /**

@@ -1,8 +1,8 @@
-// Digest's challenge parser and what it echoes into Authorization (src/core/digest.ts): values a server
+// Digest's challenge parser and what it echoes into Authorization (src/core/digest-challenge.ts): values a server
 // sent reach our header line only through the quoted-string writer of src/core/wire.ts.
 import { describe, expect, it } from 'vitest';
 import { HTTPDigestAuth, InvalidHeaderError } from 'errand';
-import { parseDigestChallenge } from '../../src/core/digest.ts';
+import { parseDigestChallenge } from '../../src/core/digest-challenge.ts';
 import { recordingSession } from './_helpers.ts';
 
 /** A 401 whose WWW-Authenticate is `challenge`, through a Headers that does not refuse CR/LF (as a custom adapter could give). */

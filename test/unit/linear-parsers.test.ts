@@ -2,7 +2,7 @@
 // inputs. Their speed is checked by `npm run fuzz:timing` (scripts/parser-timing.ts), not here.
 import { describe, expect, it } from 'vitest';
 import { parseContentType, splitOutsideQuotes, unescapeQuoted } from '../../src/core/charset.ts';
-import { parseDigestChallenge } from '../../src/core/digest.ts';
+import { parseDigestChallenge } from '../../src/core/digest-challenge.ts';
 import { redactUrl } from '../../src/core/errors.ts';
 import { parseLinks } from '../../src/core/links.ts';
 import { parseRetryAfter } from '../../src/core/retry.ts';

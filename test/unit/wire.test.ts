@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidHeaderError } from 'errand';
 import { checkBoundary, dispositionParam } from '../../src/core/multipart.ts';
-import { checkCookie, checkHeaderName, checkHeaderValue, quoteString } from '../../src/core/wire.ts';
+import { checkCookie, checkHeaderName, checkHeaderValue } from '../../src/core/wire.ts';
+import { quoteString } from '../../src/core/digest-challenge.ts';
 
 const refused = (fn: () => unknown): Error => {
   try { fn(); } catch (error) { return error as Error; }
