@@ -1,5 +1,9 @@
 import type { CacheEntry, CacheStore } from './store.ts';
 
+// The layout of an entry (web-store-layout.ts) loads with the first get or set: a bundle that imports
+// WebCacheStore and never caches does not carry it.
+const layout = () => import('./web-store-layout.ts');
+
 /** What a WebCacheStore needs of a platform `Cache`: workerd's `caches.default`, a browser's `caches.open()`. */
 export interface WebCache {
   // errand asks by URL string only; a platform Cache, which takes a Request too, fits (and this names no
@@ -32,41 +36,17 @@ export class WebCacheStore implements CacheStore {
   async get(key: string): Promise<CacheEntry[] | undefined> {
     const found = await (await this.#cache).match(key);
     if (!found || found.headers.get('x-errand-cache') !== FORMAT) return undefined;
-    return decodeEntries(new Uint8Array(await found.arrayBuffer()));
+    return (await layout()).decodeEntries(new Uint8Array(await found.arrayBuffer()));
   }
 
   async set(key: string, entries: CacheEntry[]): Promise<void> {
     // The platform keeps the entry as long as it likes; errand's own policy decides freshness.
     const headers = { 'content-type': 'application/octet-stream', 'cache-control': 'max-age=31536000', 'x-errand-cache': FORMAT };
-    await (await this.#cache).put(key, new globalThis.Response(encodeEntries(entries) as BodyInit, { headers }));
+    const bytes = (await layout()).encodeEntries(entries);
+    await (await this.#cache).put(key, new globalThis.Response(bytes as BodyInit, { headers }));
   }
 
   async delete(key: string): Promise<void> {
     await (await this.#cache).delete(key);
   }
-}
-
-// Layout: 4 bytes (big-endian) of JSON length, the JSON (each entry without its body, plus the body's
-// length), then the bodies one after the other.
-function encodeEntries(entries: readonly CacheEntry[]): Uint8Array {
-  const meta = new TextEncoder().encode(JSON.stringify(entries.map(({ body, ...rest }) => ({ ...rest, length: body.byteLength }))));
-  const total = 4 + meta.byteLength + entries.reduce((sum, entry) => sum + entry.body.byteLength, 0);
-  const bytes = new Uint8Array(total);
-  new DataView(bytes.buffer).setUint32(0, meta.byteLength);
-  bytes.set(meta, 4);
-  let offset = 4 + meta.byteLength;
-  for (const entry of entries) { bytes.set(entry.body, offset); offset += entry.body.byteLength; }
-  return bytes;
-}
-
-function decodeEntries(bytes: Uint8Array): CacheEntry[] | undefined {
-  if (bytes.byteLength < 4) return undefined;
-  const metaLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
-  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + metaLength))) as (Omit<CacheEntry, 'body'> & { length: number })[];
-  let offset = 4 + metaLength;
-  return meta.map(({ length, ...rest }) => {
-    const body = bytes.slice(offset, offset + length);
-    offset += length;
-    return { ...rest, body };
-  });
 }
