@@ -118,22 +118,9 @@ export class Session extends Loggable implements Omit<SessionOptions, 'cookies' 
    * @example for await (const page of s.paginate(url, { maxPages: 10 })) items.push(...page.json<Item[]>());
    */
   async *paginate(url: string | URL, options: PaginateOptions = {}): AsyncGenerator<Response> {
-    const { maxPages = Infinity, next = (r: Response) => r.links['next']?.url, ...rest } = options;
-    const seen = new Set<string>();
-    let target: string | URL | undefined | null = url;
-    let ownQuery: Set<string> | undefined;
-    for (let page = 0; target && page < maxPages; page++) {
-      // A next link usually repeats the query it was asked with (GitHub's does): params add only what it lacks.
-      const response = await sessionCall(this.#state(), 'GET', target, rest, ownQuery);
-      seen.add(response.url);
-      yield response;
-      target = await next(response);
-      if (!target) break;
-      const nextUrl = new URL(String(target), response.url);
-      if (seen.has(nextUrl.href)) break; // a loop of pages
-      target = nextUrl;
-      ownQuery = new Set(nextUrl.searchParams.keys());
-    }
+    // Loaded at first use: a bundle whose Sessions never page carries none of the loop (core/paginate.ts).
+    const { paginate } = await import('./paginate.ts');
+    yield* paginate(() => this.#state(), url, options);
   }
 
   /**
