@@ -4,8 +4,10 @@ import { appendParams, type EncodedBody } from './encode.ts';
 import type { MergedOptions } from './options.ts';
 import type { UrlProblem } from './refusals.ts';
 import { PreparedRequest } from './prepared-request.ts';
+import { TOKEN } from './wire.ts';
 
-const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// The URL parser silently drops CR, LF and tab; they are refused instead, as they signal injection.
+const URL_CONTROL = /[\r\n\t\0]/;
 
 /**
  * Request + merged options → PreparedRequest, in requests' fixed order: method, URL (baseUrl, params),
@@ -14,7 +16,8 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export async function prepare(method: string, url: string | URL, options: MergedOptions, netrc?: NetrcLookup): Promise<PreparedRequest> {
   const prepared = new PreparedRequest();
   // A refusal's text loads with it (./refusals.ts): a call with a good method and URL never needs it.
-  if (typeof method !== 'string' || !METHOD.test(method)) throw (await import('./refusals.ts')).invalidMethod(method);
+  // A method is a token (RFC 9110 §9.1).
+  if (typeof method !== 'string' || !TOKEN.test(method)) throw (await import('./refusals.ts')).invalidMethod(method);
   prepared.method = method.toUpperCase();
   const target = prepareUrl(String(url), options);
   if (Array.isArray(target)) throw (await import('./refusals.ts')).invalidUrl(target);
@@ -53,12 +56,11 @@ export async function applyAuth(prepared: PreparedRequest): Promise<PreparedRequ
 
 /** The URL to send (baseUrl joined, params appended), or what is wrong with it. */
 function prepareUrl(raw: string, options: MergedOptions): URL | UrlProblem {
-  // The URL parser silently drops CR, LF and tab; refuse them instead, they signal injection.
-  if (/[\r\n\t\0]/.test(raw)) return ['control', raw];
+  if (URL_CONTROL.test(raw)) return ['control', raw];
   const text = raw.trim();
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^(data|blob|about|mailto|file):/i.test(text);
   const joined = !absolute && options.baseUrl !== undefined ? joinBase(options.baseUrl, text) : text;
-  if (/[\r\n\t\0]/.test(joined)) return ['controlInBase', options.baseUrl ?? ''];
+  if (URL_CONTROL.test(joined)) return ['controlInBase', options.baseUrl ?? ''];
   let url: URL;
   try {
     url = new URL(joined);

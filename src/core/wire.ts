@@ -4,8 +4,8 @@
 // a token, a password or a cookie.
 import { InvalidHeaderError, type ErrorContext } from './errors.ts';
 
-// RFC 9110 §5.6.2: token = 1*tchar.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 §5.6.2: token = 1*tchar (a header name; a method too, §9.1). */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /**
  * A control character no field value may hold. RFC 9110 §5.5: field-value is VCHAR, obs-text, SP and HTAB.
  * CR, LF and NUL are dangerous; the other controls are invalid too (undici refuses them as well, which would
