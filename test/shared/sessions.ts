@@ -186,6 +186,17 @@ export function sessionsSuite(errand: Errand, env: SuiteEnv): void {
       expect(seen).toHaveLength(2);
     });
 
+    it('stops at a next URL already fetched (a loop of pages), not at maxPages', async () => {
+      const s = new errand.Session();
+      // Page 2 names page 1 as its next: the loop ends there, after two pages.
+      const pages = s.paginate(`${base}/paginate/7?page=1&per_page=3`, {
+        next: (r) => (new URL(r.url).searchParams.get('page') === '2' ? r.links['first']?.url : r.links['next']?.url),
+      });
+      const { ids: all, urls } = await ids(pages);
+      expect(all).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(urls).toHaveLength(2);
+    });
+
     it('session headers reach every page', async () => {
       const s = new errand.Session({ headers: { 'X-Page-Token': 'abc' } });
       let pages = 0;
