@@ -168,7 +168,7 @@ export class HttpCache implements CacheEngine {
     if (vary.includes('*') || vary.length > MAX_VARY_FIELDS) return undefined;
     // A shared cache never serves a response with Set-Cookie unless it is public: http-cache-semantics only
     // makes it stale, and a revalidated copy would hand its cookie to the next user, so it is not stored.
-    if (this.#settings.shared && response.headers.has('set-cookie') && !hasDirective(response.headers.get('cache-control'), 'public', 'immutable')) return undefined;
+    if (this.#settings.shared && response.headers.has('set-cookie') && !isPublic(policy)) return undefined;
     const length = Number(response.headers.get('content-length') ?? NaN);
     return length > this.#settings.maxEntrySize ? 'too-big' : policy;
   }
@@ -317,7 +317,8 @@ function mark<T>(outcome: T, status: CacheStatus): T {
   return outcome;
 }
 
-/** Whether a Cache-Control value holds one of `names` as a directive (`x-public` is not `public`). */
-function hasDirective(value: string | null, ...names: string[]): boolean {
-  return (value ?? '').split(',').some((part) => names.includes(part.split('=')[0]!.trim().toLowerCase()));
+/** Whether the response says `public` or `immutable`, read from the library's parse of its Cache-Control (`x-public` is not `public`). */
+function isPublic(policy: Policy): boolean {
+  const stored = policy.toObject() as unknown as Record<string, unknown>;
+  return responseDirective(stored, 'public') !== undefined || responseDirective(stored, 'immutable') !== undefined;
 }
