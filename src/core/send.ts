@@ -124,8 +124,9 @@ async function sendHop(context: SendContext, request: PreparedRequest, options: 
       // The loop counted this hop's first request; any other one the cache sends is drawn here.
       network: (sent) => {
         if (sends++ > 0) budget.send(sent);
-        // The cache adds validators from its store (a user's store too): they pass the same check.
-        checkHeaderLines(sent.headers, { request: sent });
+        // A revalidation is a copy with validators from the store (a user's store too): they pass the same
+        // check. The hop's own request passed it in the loop already.
+        if (sent !== request) checkHeaderLines(sent.headers, { request: sent });
         return sendNetwork(context, sent, options, signal);
       },
       // stale-while-revalidate: a call of its own (its own budget), revalidating, ended by session.close().
