@@ -48,7 +48,6 @@ export function parseDigestChallenge(header: string | null): Challenge | undefin
 
 /** What one HTTPDigestAuth keeps between requests (held by digest.ts out of the instance's fields). */
 export interface DigestState {
-  readonly username: string;
   readonly password: string;
   /** The last challenge answered: later requests are signed up front with its nonce. */
   challenge: Challenge | undefined;
@@ -61,7 +60,7 @@ export interface DigestState {
  * The replay answering a 401's Digest challenge, or undefined: no Digest challenge, an algorithm errand
  * does not know, or a second 401 to a replay whose nonce did not go stale (wrong credentials).
  */
-export async function answerChallenge(state: DigestState, response: Response, request: PreparedRequest): Promise<PreparedRequest | undefined> {
+export async function answerChallenge(state: DigestState, username: string, response: Response, request: PreparedRequest): Promise<PreparedRequest | undefined> {
   const challenge = parseDigestChallenge(response.headers.get('www-authenticate'));
   if (!challenge || !Object.hasOwn(HASHES, challenge.hash.replace(/-SESS$/, ''))) return undefined;
   // One replay per challenge: a second 401 means wrong credentials, unless the nonce went stale.
@@ -70,7 +69,7 @@ export async function answerChallenge(state: DigestState, response: Response, re
   state.challenge = challenge;
   const replay = request.copy();
   // A challenge whose values cannot be echoed (a nonce holding CR/LF, say) throws InvalidHeaderError here.
-  replay.headers.set('Authorization', await authorization(state, replay, challenge, response));
+  replay.headers.set('Authorization', await authorization(state, username, replay, challenge, response));
   state.replays.add(replay);
   return replay;
 }
@@ -79,7 +78,7 @@ export async function answerChallenge(state: DigestState, response: Response, re
  * The Authorization value answering `challenge` for `request` (RFC 7616 §3.4): counts the nonce, and
  * hashes the body for qop `auth-int` when it is bytes.
  */
-export async function authorization(state: DigestState, request: PreparedRequest, challenge: Challenge, response?: Response): Promise<string> {
+export async function authorization(state: DigestState, username: string, request: PreparedRequest, challenge: Challenge, response?: Response): Promise<string> {
   const base = challenge.hash.replace(/-SESS$/, '');
   const sess = challenge.hash.endsWith('-SESS');
   const hash = async (text: string | Uint8Array) => hex(await HASHES[base]!(typeof text === 'string' ? encoder.encode(text) : text));
@@ -90,7 +89,7 @@ export async function authorization(state: DigestState, request: PreparedRequest
   const qop = offered.includes('auth') ? 'auth' : offered.includes('auth-int') && body ? 'auth-int' : undefined;
   const cnonce = hex(crypto.getRandomValues(new Uint8Array(16)));
   const nc = (++state.nonceCount).toString(16).padStart(8, '0');
-  let ha1 = await hash(`${state.username}:${challenge.realm}:${state.password}`);
+  let ha1 = await hash(`${username}:${challenge.realm}:${state.password}`);
   if (sess) ha1 = await hash(`${ha1}:${challenge.nonce}:${cnonce}`);
   const ha2 = await hash(qop === 'auth-int' ? `${request.method}:${uri}:${await hash(body!)}` : `${request.method}:${uri}`);
   const digest = await hash(qop ? `${ha1}:${challenge.nonce}:${nc}:${cnonce}:${qop}:${ha2}` : `${ha1}:${challenge.nonce}:${ha2}`);
@@ -98,7 +97,7 @@ export async function authorization(state: DigestState, request: PreparedRequest
   // CR/LF must not become header lines of our request. The algorithm token is one of HASHES' (any case).
   const context = { request, response };
   const fields = [
-    `username=${quoteString(state.username, 'The Digest username', context)}`, `realm=${quoteString(challenge.realm, "The server's Digest realm", context)}`,
+    `username=${quoteString(username, 'The Digest username', context)}`, `realm=${quoteString(challenge.realm, "The server's Digest realm", context)}`,
     `nonce=${quoteString(challenge.nonce, "The server's Digest nonce", context)}`, `uri=${quoteString(uri, 'The Digest uri', context)}`,
     `algorithm=${challenge.algorithm}`, `response="${digest}"`,
   ];

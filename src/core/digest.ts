@@ -3,7 +3,8 @@ import type { DigestState } from './digest-challenge.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
-// Each auth's password and nonce state, kept off the instance: no log or serializer walks into them.
+// Each auth's password and nonce state, kept off the instance: no log or serializer walks into them
+// (the username is the instance's own `username`, not copied here).
 const states = new WeakMap<HTTPDigestAuth, DigestState>();
 
 /**
@@ -16,17 +17,17 @@ const states = new WeakMap<HTTPDigestAuth, DigestState>();
 export class HTTPDigestAuth extends AuthBase {
   constructor(readonly username: string, password: string) {
     super();
-    states.set(this, { username, password, challenge: undefined, nonceCount: 0, replays: new WeakSet() });
+    states.set(this, { password, challenge: undefined, nonceCount: 0, replays: new WeakSet() });
   }
 
   async apply(request: PreparedRequest): Promise<PreparedRequest> {
     const state = states.get(this)!;
-    if (state.challenge) request.headers.set('Authorization', await (await import('./digest-challenge.ts')).authorization(state, request, state.challenge));
+    if (state.challenge) request.headers.set('Authorization', await (await import('./digest-challenge.ts')).authorization(state, this.username, request, state.challenge));
     return request;
   }
 
   override async challenge(response: Response, request: PreparedRequest): Promise<PreparedRequest | undefined> {
     if (response.statusCode !== 401 || !request.isReplayable) return undefined;
-    return (await import('./digest-challenge.ts')).answerChallenge(states.get(this)!, response, request);
+    return (await import('./digest-challenge.ts')).answerChallenge(states.get(this)!, this.username, response, request);
   }
 }
