@@ -26,10 +26,10 @@ export interface EventsOptions extends Omit<RequestOptions, 'stream'> {
   method?: string;
   /**
    * Reconnects in a row after connections that were not steady (default 5; `Infinity` for a feed that
-   * never gives up, whose reconnects after an unsteady connection then wait at least a second). A connection that delivered an event and stayed open at least a second
-   * (`STEADY_CONNECTION_MS`) starts the count again, so a feed that drops now and then runs on, and a
-   * server that fails, hangs up at once, or sends one event per connection with `retry: 0` is given up
-   * after this many reconnects.
+   * never gives up, whose reconnects after an unsteady connection then wait at least a second). A
+   * connection that delivered an event and stayed open at least a second (`STEADY_CONNECTION_MS`)
+   * starts the count again, so a feed that drops now and then runs on, and a server that fails, hangs
+   * up at once, or sends one event per connection with `retry: 0` is given up after this many reconnects.
    * @example s.events(url, { maxReconnects: 0 }) // one connection, as for an LLM completion
    */
   maxReconnects?: number;
@@ -62,8 +62,8 @@ export interface EventSession {
 /**
  * The events of `url`, reconnecting after the stream ends or breaks. Each connection is an ordinary call
  * through the Session (auth, cookies, proxies, hooks, retries and its own budget); the reconnects are
- * bounded by `maxReconnects` in a row, and only a steady connection (`STEADY_CONNECTION_MS`) frees the next one. A total `timeout` bounds each connection until its headers arrive, not
- * the stream's life. Ends quietly on a 204, on `signal`, and when the reconnects are spent after a
+ * bounded by `maxReconnects` in a row, and only a steady connection (`STEADY_CONNECTION_MS`) frees the
+ * next one. A total `timeout` bounds each connection until its headers arrive, not the stream's life. Ends quietly on a 204, on `signal`, and when the reconnects are spent after a
  * stream that ended; throws on a non-2xx status, a Content-Type other than text/event-stream, an error
  * a reconnect cannot mend, or the last failure once the reconnects are spent.
  */

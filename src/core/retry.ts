@@ -1,9 +1,9 @@
 import { DEFAULT_RETRIES } from './budget.ts';
 import { ConnectionError, ConnectTimeoutError, ProxyError, ReadTimeoutError, SSLError } from './errors.ts';
+import { parseHttpDate } from './http-date.ts';
 import { checkOptionNames } from './options.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
-import { parseHttpDate } from './http-date.ts';
 
 /**
  * urllib3's retry options (DESIGN.md "Retries, precisely"). Delays are in milliseconds. `connect`, `read`
