@@ -64,8 +64,9 @@ export interface EventSession {
  * through the Session (auth, cookies, proxies, hooks, retries and its own budget); the reconnects are
  * bounded by `maxReconnects` in a row, and only a steady connection (`STEADY_CONNECTION_MS`) frees the
  * next one. A total `timeout` bounds each connection until its headers arrive, not the stream's life.
- * Ends quietly on a 204, on `signal`, and when the reconnects are spent after a stream that ended; throws on a non-2xx status, a Content-Type other than text/event-stream, an error
- * a reconnect cannot mend, or the last failure once the reconnects are spent.
+ * Ends quietly on a 204, on `signal`, and when the reconnects are spent after a stream that ended;
+ * throws on a non-2xx status, a Content-Type other than text/event-stream, an error a reconnect cannot
+ * mend, or the last failure once the reconnects are spent.
  */
 export async function* streamEvents(session: EventSession, url: string | URL, options: EventsOptions = {}): AsyncGenerator<ServerSentEvent> {
   const {
