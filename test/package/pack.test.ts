@@ -315,6 +315,36 @@ describe('what the Bun and Deno builds import', () => {
   }
 });
 
+describe('what every build imports, the package brings', () => {
+  // A package errand copies into dist (rollup.config.mjs BUNDLED) is a devDependency: an import of it
+  // left in a build would fail only in a consumer's install, and only when that code first loads.
+  it('each package a build or its chunks import (static, dynamic, require) is a dependency or a peer', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const brought = new Set([...Object.keys(manifest['dependencies'] ?? {}), ...Object.keys(manifest['peerDependencies'] ?? {})]);
+    const packageOf = (path: string) => path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/');
+    const missing: string[] = [];
+    for (const name of entries) {
+      for (const ext of ['.js', '.cjs']) {
+        for (const path of await importsOf(`dist/${name}${ext}`)) {
+          if (!path.startsWith('node:') && !brought.has(packageOf(path))) missing.push(`dist/${name}${ext}: ${path}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('the licences of the packages copied into dist travel with it (dist/THIRD_PARTY_LICENSES)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const notices = await readFile(join(installed, 'dist', 'THIRD_PARTY_LICENSES'), 'utf8');
+    for (const [name, holder] of [['@noble/hashes', 'Paul Miller'], ['eventsource-parser', 'Espen Hovlandsdal'], ['http-cache-semantics', 'Kornel']]) {
+      expect(notices).toContain(`${name}\n`);
+      expect(notices).toContain(`Copyright`);
+      expect(notices).toContain(holder);
+    }
+  });
+});
+
 describe('package linters', () => {
   it('publint --strict finds nothing', async () => {
     const { stdout } = await run(bin('publint'), ['run', tarball, '--strict'], root);
