@@ -105,6 +105,20 @@ describe('cache: Authorization, shared and private (RFC 9111 §3.5)', () => {
   });
 });
 
+describe('cache: shared freshness (RFC 9111 §5.2.2.10)', () => {
+  // The conformance suite's s-maxage test for a shared cache is optional, and its required ones are
+  // private-cache readings: a shared cache that ignored s-maxage passed it all.
+  it('a shared cache takes s-maxage over max-age; a private one ignores s-maxage', async () => {
+    const url = lab(newKey(), { 'h.Cache-Control': 'max-age=0, s-maxage=60' });
+    const shared = new Session({ cache: { shared: true } });
+    await shared.get(url);
+    expect((await shared.get(url)).cacheStatus).toBe('hit');
+    const own = new Session({ cache: true });
+    await own.get(url);
+    expect((await own.get(url)).cacheStatus).toBe('miss');
+  });
+});
+
 describe('cache: stale responses', () => {
   it('stale-while-revalidate: the stale response now, one background refresh that updates the store', async () => {
     const s = new Session({ cache: true });
