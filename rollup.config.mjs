@@ -25,7 +25,8 @@ const BUNDLED = ['@noble/hashes', 'eventsource-parser', 'http-cache-semantics'];
 // Their licences travel with the copies: one notice file in dist (each of them asks for its notice).
 const thirdPartyNotices = {
   name: 'errand:third-party-notices',
-  generateBundle() {
+  generateBundle(output) {
+    if (output.format !== 'es') return; // the ESM and CJS outputs share dist: written once
     const notices = BUNDLED.map((name) => `${name}\n${'-'.repeat(name.length)}\n${readFileSync(`node_modules/${name}/LICENSE`, 'utf8').trim()}\n`);
     this.emitFile({ type: 'asset', fileName: 'THIRD_PARTY_LICENSES', source: `errand's dist includes copies of these packages:\n\n${notices.join('\n')}` });
   },
